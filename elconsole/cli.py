@@ -1,0 +1,259 @@
+"""The command line: import, lookup, stats, demo and legacy loading."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from elconsole.data.errors import StoreError
+from elconsole.data.legacy import load_export
+from elconsole.data.repository import Outcome
+from elconsole.data.stores import Store, open_store, resolve_target
+from elconsole.domain.demo import generate
+from elconsole.domain.history import StoredTest
+from elconsole.domain.ingest import Entry, read_entries
+from elconsole.domain.plantclock import PlantClock, zone
+from elconsole.domain.records import RecordError, StationRecord, Validator, clean_barcode
+from elconsole.domain.records import verdict_label
+from elconsole.domain.stats import BREAKDOWNS, Tally, compute
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+COMMANDS = ("import", "lookup", "stats", "demo", "import-legacy")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of ``elconsole`` and its subcommands."""
+    store_help = "mongodb:// URI or embedded store file (default: $ELCONSOLE_STORE, else the user's)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", default=argparse.SUPPRESS, help=store_help)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
+
+    parser = argparse.ArgumentParser(
+        prog="elconsole", parents=[common],
+        description="EL Console: review, look up and count EL tests. No command opens the window.",
+    )
+    parser.add_argument("--tz", help="plant time zone for the window (default: this computer's)")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("import", parents=[common], help="store station records from files")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    p = sub.add_parser("lookup", parents=[common], help="every EL test of a barcode")
+    p.add_argument("barcode")
+    p.add_argument("--json", action="store_true", help="print JSON like the older service")
+    p.add_argument("--tz", help="plant time zone (default: this computer's)")
+
+    p = sub.add_parser("stats", parents=[common], help="figures of a window [from, to)")
+    p.add_argument("--from", dest="start", required=True, metavar="T", help="ISO date/time")
+    p.add_argument("--to", dest="end", required=True, metavar="T", help="ISO date/time")
+    p.add_argument("--tz", help="plant time zone (default: this computer's)")
+    p.add_argument("--by", type=_breakdowns, default=(), help="any of day,shift,station,type")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("demo", parents=[common], help="fill the store with generated records")
+    p.add_argument("--days", type=_positive, default=7)
+    p.add_argument("--seed", type=int, default=2026)
+
+    p = sub.add_parser(
+        "import-legacy", parents=[common],
+        help="load the older service's mongoexport files (panel.json, ...) as they are",
+    )
+    p.add_argument("folder", type=Path)
+    return parser
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    """Run a parsed subcommand; return its exit status."""
+    handlers: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
+        "import": cmd_import, "lookup": cmd_lookup, "stats": cmd_stats,
+        "demo": cmd_demo, "import-legacy": cmd_import_legacy,
+    }
+    try:
+        target = resolve_target(getattr(args, "store", None))
+        with open_store(target) as store:
+            store.ping()
+            return handlers[args.command](store, args, out)
+    except StoreError as exc:
+        print(f"elconsole: {exc}", file=sys.stderr)
+        return 3
+    except ValueError as exc:
+        print(f"elconsole: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    validator = Validator()
+    counts: Counter[str] = Counter()
+    batch: list[StationRecord] = []
+    for entry in _entries(args.files, counts, out):
+        record = _validated(validator, entry, counts, out)
+        if record is not None:
+            batch.append(record)
+        if len(batch) >= BATCH:
+            _store_batch(store, batch, counts)
+    _store_batch(store, batch, counts)
+    print(
+        f"stored {counts['stored']}, already present {counts['present']}, "
+        f"refused {counts['refused']}",
+        file=out,
+    )
+    return 0 if counts["refused"] == 0 else 1
+
+
+def _entries(files: Iterable[Path], counts: Counter[str], out: TextIO) -> Iterable[Entry]:
+    for path in files:
+        try:
+            yield from read_entries(path)
+        except OSError as exc:
+            counts["refused"] += 1
+            print(f"{path}: refused: cannot read the file ({exc.strerror})", file=out)
+
+
+def _validated(
+    validator: Validator, entry: Entry, counts: Counter[str], out: TextIO
+) -> StationRecord | None:
+    try:
+        if entry.error is not None:
+            raise ValueError(entry.error)
+        return validator.validate(entry.value)
+    except (RecordError, ValueError) as exc:
+        counts["refused"] += 1
+        print(f"{entry.source}:{entry.line}: refused: {exc}", file=out)
+        return None
+
+
+def _store_batch(store: Store, batch: list[StationRecord], counts: Counter[str]) -> None:
+    if not batch:
+        return
+    for outcome in store.repo.store_many(batch):
+        counts["stored" if outcome is Outcome.STORED else "present"] += 1
+    batch.clear()
+
+
+def cmd_lookup(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    tests = store.repo.lookup(clean_barcode(args.barcode))
+    if args.json:
+        json.dump([t.as_legacy_json() for t in tests], out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return 0 if tests else 1
+    if not tests:
+        print(f"no EL test of {clean_barcode(args.barcode)!r} is stored", file=out)
+        return 1
+    clock = PlantClock(zone(args.tz))
+    for test in tests:
+        _print_test(test, clock, out)
+    return 0
+
+
+def _print_test(test: StoredTest, clock: PlantClock, out: TextIO) -> None:
+    print(
+        f"{test.barcode}  {clock.format(test.create_time)}  station {test.el_no}  "
+        f"{test.cell_type} {test.cell_size} {test.cell_amount}  "
+        f"AI {verdict_label(test.ai)}  operator {verdict_label(test.op)}",
+        file=out,
+    )
+    grid = test.grid
+    for d in test.defects:
+        where = d.label if d.on_grid(grid) else f"{d.label} (off-grid)"
+        fate = (d.fate or f"by {d.by}, Status {d.status}").replace("_", " ")
+        print(f"    {d.code:<3} {where:<16} {fate}", file=out)
+    for note in test.damage:
+        print(f"    damaged: {note}", file=out)
+
+
+def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    clock = PlantClock(zone(args.tz))
+    start, end = clock.parse(args.start), clock.parse(args.end)
+    if end <= start:
+        raise ValueError("--to must be later than --from")
+    report = compute(store.repo.window_facts(start, end), clock, start, end, args.by)
+    if args.json:
+        json.dump(report.as_json(), out, indent=2)
+        print(file=out)
+        return 0
+    print(f"{clock.format(start)} to {clock.format(end)}", file=out)
+    _print_tally(report.total, out, "")
+    for name, groups in report.breakdowns.items():
+        print(f"\nby {name}:", file=out)
+        for key, tally in sorted(groups.items()):
+            print(f"  {key}", file=out)
+            _print_tally(tally, out, "    ")
+    return 0
+
+
+def _print_tally(t: Tally, out: TextIO, pad: str) -> None:
+    rows = [
+        ("tests", str(t.tests)),
+        ("AI OK / NG / other", f"{t.ai['ok']} / {t.ai['ng']} / {t.ai['other']}"),
+        ("operator OK / NG / other", f"{t.op['ok']} / {t.op['ng']} / {t.op['other']}"),
+        ("yield", _ratio(t.op["ok"], t.tests)),
+        ("first-pass yield", _ratio(t.first_ok, t.first_tests)),
+        ("panel overkill rate", _ratio(t.panel_overkill, t.op["ok"])),
+        ("panel miss rate", _ratio(t.panel_miss, t.op["ng"])),
+        ("defects confirmed / rejected / added", " / ".join(str(t.defects[k]) for k in (
+            "ai_confirmed", "ai_rejected", "operator_added"))),
+        ("defect overkill rate", _ratio(t.defects["ai_rejected"], t.ai_judged)),
+        ("defect miss rate", _ratio(t.defects["operator_added"], t.real_defects)),
+    ]
+    if t.damaged:
+        rows.append(("tests with damaged data", str(t.damaged)))
+    for label, value in rows:
+        print(f"{pad}{label:<38} {value}", file=out)
+
+
+def _ratio(num: int, den: int) -> str:
+    if not den:
+        return f"no data ({num} / 0)"
+    return f"{num / den:.2%} ({num} / {den})"
+
+
+def cmd_demo(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    validator = Validator()
+    records = [validator.validate(raw) for raw in generate(args.days, seed=args.seed)]
+    counts: Counter[str] = Counter()
+    for i in range(0, len(records), BATCH):
+        _store_batch(store, records[i:i + BATCH], counts)
+    print(
+        f"demo: stored {counts['stored']}, already present {counts['present']} "
+        f"({args.days} days, 3 stations) in {store.description}",
+        file=out,
+    )
+    return 0
+
+
+def cmd_import_legacy(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    counts = load_export(store.db, args.folder)
+    shown = ", ".join(f"{name} {n}" for name, n in counts.items())
+    print(f"loaded {shown}", file=out)
+    return 0
+
+
+def _breakdowns(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    for name in names:
+        if name not in BREAKDOWNS:
+            raise argparse.ArgumentTypeError(f"{name!r} is not one of {', '.join(BREAKDOWNS)}")
+    return names
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def setup_logging(args: argparse.Namespace) -> None:
+    """Send warnings (everything with --verbose) to standard error."""
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )

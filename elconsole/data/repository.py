@@ -1,0 +1,451 @@
+"""Reading and writing EL tests in the five-collection layout."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError
+
+from elconsole.data.errors import mapped_errors
+from elconsole.domain.history import StoredDefect, StoredTest, fate_of
+from elconsole.domain.records import StationRecord, reconcile
+from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, TestFacts
+
+log = logging.getLogger(__name__)
+
+SCHEMA = 1
+CHUNK = 500
+DUPLICATE_KEY = 11000
+UNKNOWN_TYPE = "?"
+Doc = dict[str, Any]
+
+INDEXES: dict[str, list[list[tuple[str, int]]]] = {
+    "panel": [
+        [("Barcode", ASCENDING), ("create_time", ASCENDING)],
+        [("create_time", ASCENDING)],
+        [("EL_no", ASCENDING), ("create_time", ASCENDING)],
+    ],
+    "panel_status": [[("Panel_ID", ASCENDING)], [("time", ASCENDING)]],
+    "panel_defect": [[("Panel_ID", ASCENDING)], [("Defect_ID", ASCENDING)]],
+    "defect": [[("time", ASCENDING)]],
+    "el": [[("EL_no", ASCENDING)]],
+}
+
+
+class Outcome(enum.Enum):
+    """What storing one record did."""
+
+    STORED = "stored"
+    PRESENT = "already present"
+
+
+def _identity(record: StationRecord) -> tuple[str, str, float]:
+    return (record.barcode, record.el_no, record.create_time)
+
+
+def panel_id(record: StationRecord) -> str:
+    """Return the panel ``_id`` of a record, derived from its identity."""
+    return _hex_id("panel", record.barcode, record.el_no, repr(record.create_time))
+
+
+class PanelRepository:
+    """Stores station records and reads tests back, on any MongoDB-compatible store.
+
+    Queries keep to what every supported store answers alike: indexed
+    ``find()`` calls with ``$in`` for references, grouping done in Python.
+    """
+
+    def __init__(self, db: Database[Doc]) -> None:
+        self.db = db
+        self._indexed = False
+        self._stations: set[str] = set()
+
+    @mapped_errors
+    def ensure_indexes(self) -> None:
+        """Create the indexes of every query the console makes (idempotent)."""
+        if self._indexed:
+            return
+        for name, specs in INDEXES.items():
+            for keys in specs:
+                self.db[name].create_index(keys)
+        self._indexed = True
+
+    # -- writing ---------------------------------------------------------
+
+    def store(self, record: StationRecord) -> Outcome:
+        """Store one validated record; see ``store_many``."""
+        return self.store_many([record])[0]
+
+    @mapped_errors
+    def store_many(self, records: Sequence[StationRecord]) -> list[Outcome]:
+        """Store validated records in the five collections; one outcome per record.
+
+        Every ``_id`` derives from the record's identity and each panel
+        document is written last, after everything it points to: a reader
+        never sees half a record, and an interrupted call can be repeated.
+        """
+        self.ensure_indexes()
+        stored = self._identities_stored(records)
+        outcomes = [Outcome.PRESENT] * len(records)
+        todo: dict[str, int] = {}
+        for index, record in enumerate(records):
+            if _identity(record) not in stored:
+                todo.setdefault(panel_id(record), index)
+        docs = [build_documents(records[i]) for i in todo.values()]
+
+        for name in ("defect", "panel_defect", "panel_status"):
+            insert_ignoring_duplicates(self.db[name], [d for doc in docs for d in doc[name]])
+        for el_no in sorted({records[i].el_no for i in todo.values()}):
+            self._ensure_station(el_no)
+        lost = insert_ignoring_duplicates(self.db.panel, [doc["panel"][0] for doc in docs])
+        for pid, index in todo.items():
+            if pid not in lost:
+                outcomes[index] = Outcome.STORED
+        return outcomes
+
+    def _identities_stored(self, records: Sequence[StationRecord]) -> set[tuple[str, str, float]]:
+        barcodes = sorted({r.barcode for r in records})
+        found: set[tuple[str, str, float]] = set()
+        for doc in self._find_in(self.db.panel, "Barcode", barcodes):
+            when = _number(doc.get("create_time"))
+            if when is not None:
+                found.add((doc.get("Barcode"), doc.get("EL_no"), when))  # type: ignore[arg-type]
+        return found
+
+    def _ensure_station(self, el_no: str) -> None:
+        if el_no in self._stations:
+            return
+        if self.db.el.find_one({"EL_no": el_no}, {"_id": 1}) is None:
+            doc = {"_id": _hex_id("el", el_no), "EL_no": el_no}
+            insert_ignoring_duplicates(self.db.el, [doc])
+        self._stations.add(el_no)
+
+    # -- reading a module's history ----------------------------------------
+
+    @mapped_errors
+    def lookup(self, barcode: str) -> list[StoredTest]:
+        """Return every stored test of a barcode, newest first (exact match only)."""
+        if not isinstance(barcode, str):
+            raise TypeError("a barcode is a string")
+        self.ensure_indexes()
+        panels = list(self.db.panel.find({"Barcode": barcode}))
+        panels.sort(key=lambda p: _number(p.get("create_time")) or 0.0, reverse=True)
+        ids = [p["_id"] for p in panels]
+        statuses = self._statuses_of(ids)
+        links = self._links_of(ids)
+        defects = self._defects_by_id(
+            [link.get("Defect_ID") for group in links.values() for link in group]
+        )
+        return [
+            _stored_test(p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects)
+            for p in panels
+        ]
+
+    @mapped_errors
+    def find_barcodes(self, fragment: str, limit: int = 50) -> list[str]:
+        """Return stored barcodes that contain ``fragment`` (plain text, no pattern)."""
+        if not isinstance(fragment, str) or not fragment:
+            return []
+        self.ensure_indexes()
+        query = {"Barcode": {"$regex": re.escape(fragment)}}
+        found: dict[str, None] = {}
+        for doc in self.db.panel.find(query, {"Barcode": 1}).limit(limit * 4):
+            if isinstance(doc.get("Barcode"), str):
+                found.setdefault(doc["Barcode"], None)
+        return sorted(found)[:limit]
+
+    # -- reading a window for statistics -----------------------------------
+
+    @mapped_errors
+    def window_facts(self, start: float, end: float) -> list[TestFacts]:
+        """Return the facts of every test whose create_time lies in ``[start, end)``."""
+        self.ensure_indexes()
+        query = {"create_time": {"$gte": start, "$lt": end}}
+        panels = [
+            p for p in self.db.panel.find(query, _PANEL_FIELDS)
+            if _in_window(p.get("create_time"), start, end)
+        ]
+        older = self._barcodes_tested_before([p.get("Barcode") for p in panels], start)
+        firsts = _first_tests(panels, older)
+        summarised = [p for p in panels if _summary(p) is not None]
+        legacy = [p for p in panels if _summary(p) is None]
+        facts = [_facts_from_summary(p, _key(p["_id"]) in firsts) for p in summarised]
+        facts.extend(self._legacy_facts(legacy, firsts))
+        return facts
+
+    def _barcodes_tested_before(self, barcodes: Sequence[Any], start: float) -> set[str]:
+        wanted = sorted({b for b in barcodes if isinstance(b, str)})
+        older: set[str] = set()
+        for chunk in _chunks(wanted):
+            query = {"Barcode": {"$in": chunk}, "create_time": {"$lt": start}}
+            for doc in self.db.panel.find(query, {"Barcode": 1, "create_time": 1}):
+                when = _number(doc.get("create_time"))
+                if when is not None and when < start:
+                    older.add(doc["Barcode"])
+        return older
+
+    def _legacy_facts(self, panels: list[Doc], firsts: set[str]) -> list[TestFacts]:
+        ids = [p["_id"] for p in panels]
+        statuses = self._statuses_of(ids)
+        links = self._links_of(ids)
+        defects = self._defects_by_id(
+            [link.get("Defect_ID") for group in links.values() for link in group]
+        )
+        facts = []
+        for p in panels:
+            test = _stored_test(p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects)
+            facts.append(_facts_from_test(test, p, _key(p["_id"]) in firsts))
+        return facts
+
+    # -- shared readers ------------------------------------------------------
+
+    def _statuses_of(self, ids: list[Any]) -> dict[str, list[Doc]]:
+        return _grouped(self._find_in(self.db.panel_status, "Panel_ID", ids), "Panel_ID")
+
+    def _links_of(self, ids: list[Any]) -> dict[str, list[Doc]]:
+        return _grouped(self._find_in(self.db.panel_defect, "Panel_ID", ids), "Panel_ID")
+
+    def _defects_by_id(self, ids: Iterable[Any]) -> dict[str, Doc]:
+        unique = list({_key(i): i for i in ids if i is not None}.values())
+        return {_key(d["_id"]): d for d in self._find_in(self.db.defect, "_id", unique)}
+
+    @staticmethod
+    def _find_in(coll: Collection[Doc], name: str, values: list[Any]) -> Iterator[Doc]:
+        # Always $in, never plain equality: nx-27017 cannot match an ObjectId
+        # by equality outside _id, but does within $in.
+        for chunk in _chunks(values):
+            yield from coll.find({name: {"$in": chunk}})
+
+
+_PANEL_FIELDS = {
+    "Barcode": 1, "EL_no": 1, "create_time": 1, "cell_size": 1, "cell_amount": 1,
+    "summary": 1, "schema": 1,
+}
+
+
+def insert_ignoring_duplicates(coll: Collection[Doc], docs: list[Doc]) -> set[Any]:
+    """Insert documents; return the ``_id``s that were already stored."""
+    if not docs:
+        return set()
+    try:
+        coll.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        return {docs[e["index"]]["_id"] for e in errors}
+    return set()
+
+
+def build_documents(record: StationRecord) -> dict[str, list[Doc]]:
+    """Return the documents of one record per collection (SPEC section 3)."""
+    pid = panel_id(record)
+    fates = reconcile(record)
+    defects: list[Doc] = []
+    links: list[Doc] = []
+    summary: list[list[str]] = []
+    for group, by, status, when, fate in (
+        (fates.confirmed, "AI", "true", record.ai_time, CONFIRMED),
+        (fates.rejected, "AI", "false", record.ai_time, REJECTED),
+        (fates.added, "OP", "true", record.gui_time, ADDED),
+    ):
+        for code, (row, col) in group:
+            did = _hex_id(pid, "defect", by, code, str(row), str(col))
+            defects.append({"_id": did, "Type": code, "Position": [row, col], "by": by, "time": when})
+            links.append({
+                "_id": _hex_id(pid, "link", did), "Panel_ID": pid, "Defect_ID": did,
+                "by": by, "Status": status,
+            })
+            summary.append([code, fate])
+
+    statuses = [
+        {"_id": _hex_id(pid, "status", by), "Panel_ID": pid, "time": record.create_time,
+         "result": result, "by": by}
+        for by, result in (("AI", record.ai_result), ("OP", record.gui_result))
+    ]
+    panel: Doc = {
+        "_id": pid, "Barcode": record.barcode, "cell_type": record.cell_type,
+        "cell_size": record.cell_size, "cell_amount": record.cell_amount,
+        "EL_no": record.el_no, "create_time": record.create_time,
+        "schema": SCHEMA,
+        "summary": {"ai": record.ai_result, "op": record.gui_result, "defects": summary},
+        "ai_time": record.ai_time, "gui_time": record.gui_time,
+    }
+    if record.operator:
+        panel["operator"] = record.operator
+    return {
+        "defect": defects, "panel_defect": links, "panel_status": statuses, "panel": [panel],
+    }
+
+
+def _hex_id(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _key(value: Any) -> str:
+    """Return a reference as a comparable key (ObjectId and string alike)."""
+    return str(value)
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(values), CHUNK):
+        yield list(values[i:i + CHUNK])
+
+
+def _grouped(docs: Iterable[Doc], field: str) -> dict[str, list[Doc]]:
+    out: dict[str, list[Doc]] = defaultdict(list)
+    for doc in docs:
+        out[_key(doc.get(field))].append(doc)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _in_window(value: Any, start: float, end: float) -> bool:
+    when = _number(value)
+    return when is not None and start <= when < end
+
+
+def _summary(panel: Doc) -> dict[str, Any] | None:
+    summary = panel.get("summary")
+    if panel.get("schema") == SCHEMA and isinstance(summary, dict):
+        return summary
+    return None
+
+
+def _first_tests(panels: list[Doc], older: set[str]) -> set[str]:
+    """Return the panel keys that are their barcode's first test in the store."""
+    first: dict[str, Doc] = {}
+    for p in panels:
+        barcode = p.get("Barcode")
+        if not isinstance(barcode, str) or barcode in older:
+            continue
+        best = first.get(barcode)
+        if best is None or (p["create_time"], _key(p["_id"])) < (best["create_time"], _key(best["_id"])):
+            first[barcode] = p
+    return {_key(p["_id"]) for p in first.values()}
+
+
+def _layout(panel: Doc) -> str:
+    return f"{panel.get('cell_size')} {panel.get('cell_amount')}"
+
+
+def _facts_from_summary(panel: Doc, first: bool) -> TestFacts:
+    summary = panel["summary"]
+    return TestFacts(
+        panel_id=_key(panel["_id"]),
+        barcode=str(panel.get("Barcode")),
+        el_no=str(panel.get("EL_no")),
+        create_time=float(panel["create_time"]),
+        layout=_layout(panel),
+        ai=summary.get("ai"),
+        op=summary.get("op"),
+        defects=tuple((str(c), str(f)) for c, f in summary.get("defects", [])),
+        first_pass=first,
+    )
+
+
+def _facts_from_test(test: StoredTest, panel: Doc, first: bool) -> TestFacts:
+    defects = tuple(
+        (d.code, d.fate) for d in test.defects if d.fate is not None
+    )
+    return TestFacts(
+        panel_id=test.panel_id,
+        barcode=test.barcode,
+        el_no=test.el_no,
+        create_time=test.create_time,
+        layout=_layout(panel),
+        ai=test.ai,
+        op=test.op,
+        defects=defects,
+        first_pass=first,
+        damage=test.damage,
+    )
+
+
+def _verdict(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
+def _stored_test(
+    panel: Doc, statuses: list[Doc], links: list[Doc], defects: dict[str, Doc]
+) -> StoredTest:
+    damage: list[str] = []
+    verdicts = _verdicts(statuses, damage)
+    stored = [_stored_defect(link, defects, damage) for link in links]
+    when = _number(panel.get("create_time"))
+    if when is None:
+        damage.append(f"create_time {panel.get('create_time')!r} is not a number")
+    return StoredTest(
+        panel_id=_key(panel["_id"]),
+        barcode=str(panel.get("Barcode")),
+        el_no=str(panel.get("EL_no")),
+        cell_type=str(panel.get("cell_type")),
+        cell_size=str(panel.get("cell_size")),
+        cell_amount=panel.get("cell_amount"),
+        create_time=when if when is not None else 0.0,
+        ai=verdicts.get("AI"),
+        op=verdicts.get("OP"),
+        defects=tuple(sorted(stored, key=lambda d: (d.fate or "", d.code, d.label))),
+        operator=panel.get("operator"),
+        damage=tuple(damage),
+    )
+
+
+def _verdicts(statuses: list[Doc], damage: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    ordered = sorted(statuses, key=lambda s: _number(s.get("time")) or 0.0)
+    for status in ordered:
+        by = status.get("by")
+        code = _verdict(status.get("result"))
+        if by not in ("AI", "OP"):
+            damage.append(f"a verdict by {by!r} (expected AI or OP)")
+        elif code is None:
+            damage.append(f"{by} verdict {status.get('result')!r} is not a verdict code")
+        else:
+            if by in found:
+                damage.append(f"more than one {by} verdict; the latest is shown")
+            found[by] = code
+    for by in ("AI", "OP"):
+        if by not in found and not any(by in d for d in damage):
+            damage.append(f"no {by} verdict stored")
+    return found
+
+
+def _stored_defect(link: Doc, defects: dict[str, Doc], damage: list[str]) -> StoredDefect:
+    did = link.get("Defect_ID")
+    doc = defects.get(_key(did))
+    if doc is None:
+        damage.append(f"defect {did} is missing")
+        doc = {}
+    by = str(link.get("by") or doc.get("by") or "?")
+    status = str(link.get("Status"))
+    fate = fate_of(by, status)
+    if fate is None:
+        damage.append(f"a defect link by {by!r} with Status {status!r}")
+    code = doc.get("Type")
+    return StoredDefect(
+        code=code if isinstance(code, str) and code else UNKNOWN_TYPE,
+        position=doc.get("Position"),
+        by=by,
+        status=status,
+        time=_number(doc.get("time")),
+        fate=fate,
+    )

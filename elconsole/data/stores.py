@@ -1,0 +1,150 @@
+"""Choosing, opening and closing the store the console works on."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from elconsole.data.embedded import EmbeddedServer
+from elconsole.data.errors import StoreError, StoreUnavailable, mapped_errors
+from elconsole.data.repository import PanelRepository
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "ELCONSOLE_STORE"
+DEFAULT_DB = "elconsole"
+TIMEOUT_MS = 2000
+_USERINFO = re.compile(r"^(mongodb(?:\+srv)?://)([^@/]*)@")
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    """Where the data lives: a MongoDB URI or an embedded store file."""
+
+    uri: str | None = None
+    path: Path | None = None
+
+    @property
+    def description(self) -> str:
+        """Return a text for the user: the URI without its password, or the file."""
+        if self.uri is not None:
+            return redact(self.uri)
+        return f"embedded store {self.path}"
+
+
+def default_store_path() -> Path:
+    """Return the embedded store's file in the user's data folder."""
+    return Path(platformdirs.user_data_dir("elconsole", appauthor=False)) / "elconsole.db"
+
+
+def resolve_target(option: str | None, environ: dict[str, str] | None = None) -> StoreTarget:
+    """Return the target named by --store, else ELCONSOLE_STORE, else the default file."""
+    env = os.environ if environ is None else environ
+    text = (option or env.get(ENV_VAR) or "").strip()
+    if not text:
+        return StoreTarget(path=default_store_path())
+    if text.startswith(("mongodb://", "mongodb+srv://")):
+        return StoreTarget(uri=text)
+    if "://" in text:
+        raise StoreError(f"unknown store {redact(text)}: use mongodb:// or a file path")
+    return StoreTarget(path=Path(text).expanduser().absolute())
+
+
+def redact(uri: str) -> str:
+    """Return a connection string with its password replaced by ``***``."""
+    match = _USERINFO.match(uri)
+    if not match:
+        return uri
+    user = match.group(2).split(":", 1)[0]
+    return f"{match.group(1)}{user}:***@{uri[match.end():]}" if ":" in match.group(2) else uri
+
+
+class Store:
+    """An open store: a client, its database and the repository over it."""
+
+    def __init__(
+        self,
+        target: StoreTarget,
+        client: MongoClient[dict[str, Any]],
+        server: EmbeddedServer | None = None,
+    ) -> None:
+        self.target = target
+        self.client = client
+        self.server = server
+        self.db: Database[dict[str, Any]] = _database(client)
+        self.repo = PanelRepository(self.db)
+
+    @property
+    def description(self) -> str:
+        return self.target.description
+
+    @mapped_errors
+    def ping(self) -> None:
+        """Check that the store answers; raises StoreUnavailable within about 2 s."""
+        self.client.admin.command("ping")
+
+    def close(self) -> None:
+        self.client.close()
+        if self.server is not None:
+            self.server.stop()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(target: StoreTarget) -> Store:
+    """Open the target; starts the embedded server for a file. Raises StoreError.
+
+    No network round trip happens here for a URI: call ``ping()`` to check.
+    """
+    if target.uri is not None:
+        return Store(target, _client(target.uri))
+    assert target.path is not None
+    server = EmbeddedServer(target.path)
+    uri = server.start()
+    try:
+        return Store(target, _client(uri), server)
+    except Exception:
+        server.stop()
+        raise
+
+
+def _client(uri: str) -> MongoClient[dict[str, Any]]:
+    try:
+        return MongoClient(
+            uri,
+            serverSelectionTimeoutMS=TIMEOUT_MS,
+            connectTimeoutMS=TIMEOUT_MS,
+            appname="elconsole",
+            tz_aware=True,
+        )
+    except Exception as exc:  # pymongo's ConfigurationError, InvalidURI, ValueError
+        raise StoreError(f"bad connection string {redact(uri)}: {_no_secret(exc, uri)}") from exc
+
+
+def _database(client: MongoClient[dict[str, Any]]) -> Database[dict[str, Any]]:
+    return client.get_default_database(DEFAULT_DB)
+
+
+def _no_secret(exc: Exception, uri: str) -> str:
+    text = str(exc)
+    match = _USERINFO.match(uri)
+    if match and ":" in match.group(2):
+        secret = match.group(2).split(":", 1)[1]
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+__all__ = ["Store", "StoreError", "StoreTarget", "StoreUnavailable", "open_store"]

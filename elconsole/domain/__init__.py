@@ -1,0 +1,1 @@
+"""Domain layer: station records, module grids, defect types, time and statistics."""

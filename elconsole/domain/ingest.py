@@ -1,0 +1,66 @@
+"""Reading station records from JSON Lines files or JSON arrays."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record's place in a file and either its parsed value or why it failed."""
+
+    source: str
+    line: int
+    value: Any = None
+    error: str | None = None
+
+
+def read_entries(path: Path) -> Iterator[Entry]:
+    """Yield every record of a file; a line that is not JSON yields an error entry.
+
+    Raises OSError when the file cannot be read.
+    """
+    data = path.read_bytes()
+    source = str(path)
+    if data.lstrip()[:1] == b"[":
+        yield from _array_entries(source, data)
+        return
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if raw.strip():
+            yield _parse_line(source, number, raw)
+
+
+def _parse_line(source: str, number: int, raw: bytes) -> Entry:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Entry(source, number, error=f"not UTF-8 text (byte {exc.start + 1})")
+    try:
+        return Entry(source, number, value=json.loads(text))
+    except json.JSONDecodeError as exc:
+        return Entry(source, number, error=f"not valid JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return Entry(source, number, error="not valid JSON: nested too deeply")
+
+
+def _array_entries(source: str, data: bytes) -> Iterator[Entry]:
+    try:
+        items = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        yield Entry(source, 1, error=f"not UTF-8 text (byte {exc.start + 1})")
+        return
+    except json.JSONDecodeError as exc:
+        yield Entry(source, exc.lineno, error=f"not a valid JSON array: {exc.msg}")
+        return
+    except RecursionError:
+        yield Entry(source, 1, error="not valid JSON: nested too deeply")
+        return
+    if not isinstance(items, list):
+        yield Entry(source, 1, error="a JSON file must hold an array of records")
+        return
+    for index, item in enumerate(items, start=1):
+        yield Entry(source, index, value=item)

@@ -1,0 +1,1 @@
+"""The window: main window, one package per tab, shared widgets."""
