@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from elconsole import logsetup
 from elconsole.data.errors import StoreError
 from elconsole.data.legacy import load_export
 from elconsole.data.repository import Outcome
@@ -252,8 +253,5 @@ def _positive(text: str) -> int:
 
 
 def setup_logging(args: argparse.Namespace) -> None:
-    """Send warnings (everything with --verbose) to standard error."""
-    logging.basicConfig(
-        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    """Warnings (everything with --verbose) to standard error, and the log file."""
+    logsetup.setup_logging(verbose=bool(getattr(args, "verbose", False)))

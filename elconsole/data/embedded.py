@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -64,7 +67,9 @@ class EmbeddedServer:
             self._proc = subprocess.Popen(
                 server_command(args),
                 stdin=subprocess.DEVNULL, stdout=err, stderr=err, umask=0o077,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
+        atexit.register(self.stop)
         log.info("embedded store starting on 127.0.0.1:%d over %s", self.port, self.db_path)
         self._wait_listening(timeout)
         return self.uri
@@ -110,6 +115,13 @@ class EmbeddedServer:
                 time.sleep(0.05)
         self.stop()
         raise StoreError(f"the embedded store did not answer within {timeout:.0f} s")
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop the server if the console dies (even SIGKILL)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _free_port() -> int:

@@ -1,0 +1,53 @@
+"""Unexpected exceptions: logged with their traceback and shown in plain words."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+
+class CrashReporter(QObject):
+    """Installs exception hooks; shows a message box on the GUI thread.
+
+    Signals:
+        crashed(str): an unexpected error happened (a one-line summary).
+    """
+
+    crashed = Signal(str)
+
+    def __init__(self, log_file: Path | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._log_file = log_file
+        self._parent = parent
+        self.crashed.connect(self._on_self_crashed)
+
+    def install(self) -> None:
+        sys.excepthook = self._excepthook
+        threading.excepthook = self._thread_excepthook
+
+    def _excepthook(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        log.critical("unexpected error", exc_info=(kind, exc, tb))
+        self.crashed.emit(f"{kind.__name__}: {exc}")
+
+    def _thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            self._excepthook(args.exc_type, args.exc_value, args.exc_traceback)
+
+    def _on_self_crashed(self, summary: str) -> None:
+        where = f"The details are in {self._log_file}." if self._log_file else ""
+        QMessageBox.critical(
+            self._parent,
+            "EL Console: unexpected error",
+            f"Something went wrong that the console did not expect:\n\n{summary}\n\n"
+            f"Your data is safe; you can keep working. {where}",
+        )
