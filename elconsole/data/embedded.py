@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import atexit
-import ctypes
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,13 +16,8 @@ from elconsole.data.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-_LAUNCH = (
-    "import logging, sys;"
-    "logging.getLogger('nx_27017').setLevel(logging.WARNING);"
-    "from nx_27017.nx_27017 import main;"
-    "sys.argv[0] = 'nx-27017';"
-    "sys.exit(main())"
-)
+_LAUNCH = "from elconsole.data.embedded import run_server_here; import sys; " \
+    "sys.exit(run_server_here(sys.argv[1:]))"
 
 
 def server_command(args: list[str]) -> list[str]:
@@ -34,8 +28,9 @@ def server_command(args: list[str]) -> list[str]:
 
 
 def run_server_here(args: list[str]) -> int:
-    """Run nx-27017 in this process (the frozen build's hidden entry point)."""
+    """Run nx-27017 in this process, quiet, ending when the console that started it ends."""
     logging.getLogger("nx_27017").setLevel(logging.WARNING)
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     from nx_27017.nx_27017 import main
 
     sys.argv = ["nx-27017", *args]
@@ -67,7 +62,6 @@ class EmbeddedServer:
             self._proc = subprocess.Popen(
                 server_command(args),
                 stdin=subprocess.DEVNULL, stdout=err, stderr=err, umask=0o077,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         atexit.register(self.stop)
         log.info("embedded store starting on 127.0.0.1:%d over %s", self.port, self.db_path)
@@ -117,11 +111,14 @@ class EmbeddedServer:
         raise StoreError(f"the embedded store did not answer within {timeout:.0f} s")
 
 
-def _die_with_parent() -> None:
-    """In the child: ask Linux to stop the server if the console dies (even SIGKILL)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+def _exit_when_orphaned(parent: int) -> None:
+    """In the server: stop once the console is gone, even if it was killed.
+
+    SQLite has made every acknowledged write durable, so leaving at once is safe.
+    """
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _free_port() -> int:
