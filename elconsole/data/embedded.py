@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import socket
@@ -50,29 +51,29 @@ class EmbeddedServer:
         return f"mongodb://127.0.0.1:{self.port}/elconsole?directConnection=true"
 
     def start(self, timeout: float = 15.0) -> str:
-        """Start the server and return its URI; raises StoreError if it will not start."""
+        """Start the server, or join the one another console runs on the same file.
+
+        Returns its URI; raises StoreError if no server will answer.
+        """
         self._prepare_files()
-        self.port = _free_port()
-        args = [
-            "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
-            "--log-file", str(self._side_file(".nx.log")),
-            "--pid-file", str(self._side_file(".nx.pid")),
-        ]
-        with open(self._side_file(".server.log"), "ab") as err:
-            self._proc = subprocess.Popen(
-                server_command(args),
-                stdin=subprocess.DEVNULL, stdout=err, stderr=err, umask=0o077,
-            )
-        atexit.register(self.stop)
-        log.info("embedded store starting on 127.0.0.1:%d over %s", self.port, self.db_path)
-        self._wait_listening(timeout)
-        return self.uri
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shared = self._running_port()
+            if shared is not None:
+                self.port = shared
+                log.info("joining the embedded store already serving %s", self.db_path)
+                return self.uri
+            if self._start_own(deadline):
+                return self.uri
+            time.sleep(0.2)  # another console is starting one: wait for its port
+        raise StoreError(f"the embedded store did not answer within {timeout:.0f} s")
 
     def stop(self) -> None:
-        """Stop the server; committed writes are safe in the SQLite file."""
+        """Stop the server if this console started it; writes are safe in the file."""
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:
             return
+        self._side_file(".port").unlink(missing_ok=True)
         proc.terminate()
         try:
             proc.wait(timeout=5)
@@ -80,6 +81,43 @@ class EmbeddedServer:
             proc.kill()
             proc.wait(timeout=5)
         log.info("embedded store stopped")
+
+    @property
+    def owned(self) -> bool:
+        """Whether this console started the server (and stops it on exit)."""
+        return self._proc is not None
+
+    def _start_own(self, deadline: float) -> bool:
+        self.port = _free_port()
+        args = [
+            "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+            "--log-file", str(self._side_file(".nx.log")),
+            "--pid-file", str(self._side_file(".nx.pid")),
+        ]
+        log_fd = os.open(  # private like the store: the log may quote stored data
+            self._side_file(".server.log"), os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600
+        )
+        with os.fdopen(log_fd, "ab") as err:
+            self._proc = subprocess.Popen(
+                server_command(args),
+                stdin=subprocess.DEVNULL, stdout=err, stderr=err, umask=0o077,
+            )
+        log.info("embedded store starting on 127.0.0.1:%d over %s", self.port, self.db_path)
+        if not self._wait_listening(deadline):
+            self._proc = None
+            return False
+        self._side_file(".port").write_text(json.dumps({"pid": self._proc.pid, "port": self.port}))
+        atexit.register(self.stop)
+        return True
+
+    def _running_port(self) -> int | None:
+        try:
+            state = json.loads(self._side_file(".port").read_text())
+            os.kill(int(state["pid"]), 0)
+            port = int(state["port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return port if _answers(port) else None
 
     @property
     def pid(self) -> int | None:
@@ -95,20 +133,25 @@ class EmbeddedServer:
     def _side_file(self, suffix: str) -> Path:
         return self.db_path.with_name(self.db_path.name + suffix)
 
-    def _wait_listening(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
+    def _wait_listening(self, deadline: float) -> bool:
+        """Wait for the new server; False if it gave up (another one serves the file)."""
+        assert self._proc is not None
         while time.monotonic() < deadline:
-            if self._proc is not None and self._proc.poll() is not None:
-                raise StoreError(
-                    f"the embedded store did not start; see {self._side_file('.server.log')}"
-                )
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
+            if self._proc.poll() is not None:
+                return False
+            if _answers(self.port):
+                return True
+            time.sleep(0.05)
         self.stop()
-        raise StoreError(f"the embedded store did not answer within {timeout:.0f} s")
+        return False
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def _exit_when_orphaned(parent: int) -> None:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA = 1
 CHUNK = 500
+FEW = 16
 DUPLICATE_KEY = 11000
 UNKNOWN_TYPE = "?"
 Doc = dict[str, Any]
@@ -68,6 +69,7 @@ class PanelRepository:
         self.db = db
         self._indexed = False
         self._stations: set[str] = set()
+        self._foreign: bool | None = None
 
     @mapped_errors
     def ensure_indexes(self) -> None:
@@ -113,12 +115,31 @@ class PanelRepository:
         return outcomes
 
     def _identities_stored(self, records: Sequence[StationRecord]) -> set[tuple[str, str, float]]:
-        barcodes = sorted({r.barcode for r in records})
+        by_id = {panel_id(r): _identity(r) for r in records}
+        found = {
+            by_id[doc["_id"]]
+            for doc in self._find_in(self.db.panel, "_id", list(by_id))
+        }
+        if self._has_foreign_panels():
+            found |= self._foreign_identities([r for r in records if _identity(r) not in found])
+        return found
+
+    def _has_foreign_panels(self) -> bool:
+        """Whether panels written by other software (no schema field) are stored."""
+        if self._foreign is None:
+            query = {"schema": {"$exists": False}}
+            self._foreign = self.db.panel.find_one(query, {"_id": 1}) is not None
+        return self._foreign
+
+    def _foreign_identities(
+        self, records: Sequence[StationRecord]
+    ) -> set[tuple[str, str, float]]:
         found: set[tuple[str, str, float]] = set()
-        for doc in self._find_in(self.db.panel, "Barcode", barcodes):
-            when = _number(doc.get("create_time"))
-            if when is not None:
-                found.add((doc.get("Barcode"), doc.get("EL_no"), when))  # type: ignore[arg-type]
+        for barcode in sorted({r.barcode for r in records}):
+            for doc in self.db.panel.find({"Barcode": barcode}, _IDENTITY_FIELDS):
+                when = _number(doc.get("create_time"))
+                if when is not None:
+                    found.add((barcode, str(doc.get("EL_no")), when))
         return found
 
     def _ensure_station(self, el_no: str) -> None:
@@ -220,12 +241,22 @@ class PanelRepository:
 
     @staticmethod
     def _find_in(coll: Collection[Doc], name: str, values: list[Any]) -> Iterator[Doc]:
-        # Always $in, never plain equality: nx-27017 cannot match an ObjectId
-        # by equality outside _id, but does within $in.
-        for chunk in _chunks(values):
+        """Yield the documents whose ``name`` is one of ``values``.
+
+        A few string values are asked for one by one: nx-27017 answers
+        equality from an index but scans the collection for ``$in`` (except
+        on ``_id``). ObjectIds always go through ``$in``: nx-27017 cannot
+        match them by equality outside ``_id``.
+        """
+        few = len(values) <= FEW and name != "_id"
+        for value in values:
+            if few and isinstance(value, str):
+                yield from coll.find({name: value})
+        rest = [v for v in values if not (few and isinstance(v, str))]
+        for chunk in _chunks(rest):
             yield from coll.find({name: {"$in": chunk}})
 
-
+_IDENTITY_FIELDS = {"Barcode": 1, "EL_no": 1, "create_time": 1}
 _PANEL_FIELDS = {
     "Barcode": 1, "EL_no": 1, "create_time": 1, "cell_size": 1, "cell_amount": 1,
     "summary": 1, "schema": 1,

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 ENV_VAR = "ELCONSOLE_STORE"
 DEFAULT_DB = "elconsole"
 TIMEOUT_MS = 2000
-_USERINFO = re.compile(r"^(mongodb(?:\+srv)?://)([^@/]*)@")
+EMBEDDED_HEARTBEAT_MS = 60000
+# Any scheme: an unknown one (refused) must not show its password either.
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@")
 
 
 @dataclass(frozen=True)
@@ -114,20 +116,21 @@ def open_store(target: StoreTarget) -> Store:
     server = EmbeddedServer(target.path)
     uri = server.start()
     try:
-        return Store(target, _client(uri), server)
+        # nx-27017 answers on one event loop: a long query delays its
+        # heartbeat, which must not make the driver cancel that query.
+        return Store(target, _client(uri, heartbeat_ms=EMBEDDED_HEARTBEAT_MS), server)
     except Exception:
         server.stop()
         raise
 
 
-def _client(uri: str) -> MongoClient[dict[str, Any]]:
+def _client(uri: str, heartbeat_ms: int = TIMEOUT_MS) -> MongoClient[dict[str, Any]]:
     try:
         return MongoClient(
             uri,
             serverSelectionTimeoutMS=TIMEOUT_MS,
-            connectTimeoutMS=TIMEOUT_MS,
+            connectTimeoutMS=heartbeat_ms,
             appname="elconsole",
-            tz_aware=True,
         )
     except Exception as exc:  # pymongo's ConfigurationError, InvalidURI, ValueError
         raise StoreError(f"bad connection string {redact(uri)}: {_no_secret(exc, uri)}") from exc

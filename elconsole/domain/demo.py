@@ -30,18 +30,19 @@ def generate(days: int, seed: int = 2026, now: float | None = None) -> list[dict
         while t < end:
             serial += 1
             barcode = f"PVD{station_no + 1}{serial:07d}"
-            record = _record(rng, barcode, station, t)
+            record = make_record(rng, barcode, station, t)
             records.append(record)
             if record["gui_result"] == "0" and rng.random() < 0.4:
                 retest_at = t + rng.uniform(600, 3600)
                 if retest_at < end:
-                    records.append(_record(rng, barcode, rng.choice(STATIONS), retest_at))
+                    records.append(make_record(rng, barcode, rng.choice(STATIONS), retest_at))
             t += rng.uniform(180, 360)
     records.sort(key=lambda r: r["create_time"])
     return records
 
 
-def _record(rng: random.Random, barcode: str, station: str, t: float) -> dict[str, Any]:
+def make_record(rng: random.Random, barcode: str, station: str, t: float) -> dict[str, Any]:
+    """Return one realistic raw station record imaged at ``t``."""
     size, amount = rng.choice(LAYOUTS)
     grid = Grid.for_module(size, amount)
     real = _defects(rng, grid, rng.choices((0, 1, 2), (80, 15, 5))[0])

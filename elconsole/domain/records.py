@@ -160,9 +160,19 @@ def reconcile(record: StationRecord) -> Reconciled:
     )
 
 
+_JUNK = "".join(chr(c) for c in range(33)) + "\x7f\u00a0\u200b\ufeff"
+
+
 def clean_barcode(value: str) -> str:
-    """Return a barcode without surrounding white space and control characters."""
-    return value.strip("".join(chr(c) for c in range(33)) + "\x7f\u00a0\u200b\ufeff")
+    """Return a barcode without surrounding white space and control characters.
+
+    White space is any Unicode white space (e.g. U+3000 from an IME, U+2028).
+    """
+    previous = None
+    while value != previous:
+        previous = value
+        value = value.strip().strip(_JUNK)
+    return value
 
 
 def _flatten(defects: dict[str, tuple[Position, ...]]) -> list[Defect]:
@@ -181,6 +191,7 @@ def _check_fields(raw: Mapping[Any, Any]) -> None:
 def _barcode(value: object) -> str:
     if not isinstance(value, str):
         raise RecordError("barcode", value, "must be a string")
+    _check_unicode("barcode", value)
     cleaned = clean_barcode(value)
     if not cleaned:
         raise RecordError("barcode", value, "must not be empty")
@@ -191,10 +202,19 @@ def _barcode(value: object) -> str:
     return cleaned
 
 
+def _check_unicode(name: str, value: str) -> None:
+    # JSON may hold lone surrogates ("\ud800"); no store can encode them as UTF-8.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError(name, value, "must be valid Unicode text (no lone surrogates)") from exc
+
+
 def _text(raw: Mapping[str, Any], name: str, limit: int) -> str:
     value = raw.get(name)
     if not isinstance(value, str):
         raise RecordError(name, value, "must be a string")
+    _check_unicode(name, value)
     cleaned = clean_barcode(value)
     if not cleaned:
         raise RecordError(name, value, "must not be empty")

@@ -1,16 +1,62 @@
-"""The Lookup tab (placeholder until built)."""
+"""The Lookup tab: every stored EL test of one module, with its defects on the grid."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import html
+import logging
+from dataclasses import dataclass, replace
 
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListView,
+    QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+)
+
+from elconsole.data.errors import StoreError, StoreUnavailable
+from elconsole.domain.history import StoredTest
+from elconsole.domain.records import clean_barcode, verdict_label
 from elconsole.tasks import TaskRunner
+from elconsole.ui.lookup.legend import GridLegend
+from elconsole.ui.lookup.models import (
+    DefectTableModel, TestTableModel, defect_note, layout_text, marks_for,
+)
 from elconsole.ui.session import Session
+from elconsole.ui.widgets.cell_grid import CellGridView, Mark
+
+log = logging.getLogger(__name__)
+
+HINT = "Scan or type a barcode (or part of one) and press Enter."
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """What one lookup found: the tests of the barcode, or barcodes that contain it."""
+
+    barcode: str
+    tests: list[StoredTest]
+    candidates: list[str]
+
+
+def fetch(session: Session, barcode: str) -> LookupResult:
+    """Look a barcode up (runs off the GUI thread); candidates only when none match."""
+    repo = session.repo
+    tests = repo.lookup(barcode)
+    candidates = [] if tests else repo.find_barcodes(barcode)
+    return LookupResult(barcode, tests, [c for c in candidates if c != barcode])
+
+
+def failure_sentence(barcode: str, exc: BaseException) -> str:
+    """Return a plain sentence for a failed lookup (never a traceback)."""
+    if isinstance(exc, StoreUnavailable):
+        return f"'{barcode}' was not looked up: {exc}. Try again when the store answers."
+    if isinstance(exc, StoreError):
+        return f"'{barcode}' was not looked up: {exc}."
+    kind = type(exc).__name__
+    return f"'{barcode}' was not looked up: an unexpected error ({kind}); see the log."
 
 
 class LookupTab(QWidget):
-    """Lookup.
+    """A QA engineer's screen: a module's EL tests, the defects of the chosen one.
 
     Signals:
         status_message(str): a sentence for the status bar.
@@ -22,8 +68,297 @@ class LookupTab(QWidget):
         super().__init__(parent)
         self._session = session
         self._runner = runner
+        self._request = 0
+        self._pending: str | None = None
+        self.tests_model = TestTableModel(session.clock, self)
+        self.defects_model = DefectTableModel(session.catalog, session.clock, self)
+        self.candidates_model = QStringListModel(self)
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self._show_test(None)
+
+    # -- building --------------------------------------------------------------
+
+    def _init_widgets(self) -> None:
+        self.barcode_edit = QLineEdit()
+        self.barcode_edit.setPlaceholderText("barcode, or part of one")
+        self.barcode_edit.setClearButtonEnabled(True)
+        self.lookup_button = QPushButton("Look up")
+        self.message_label = QLabel(HINT)
+        self.message_label.setWordWrap(True)
+        self.candidates_view = QListView()
+        self.candidates_view.setModel(self.candidates_model)
+        self.candidates_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tests_view = _table(self.tests_model)
+        self.test_title = QLabel()
+        self.test_title.setWordWrap(True)
+        self.test_title.setTextFormat(Qt.TextFormat.RichText)
+        self.grid_view = CellGridView(self._session.catalog)
+        self.grid_view.setMinimumSize(360, 180)
+        self.unknown_label = QLabel()
+        self.unknown_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.unknown_label.setWordWrap(True)
+        self.unknown_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.grid_stack = QStackedWidget()
+        self.grid_stack.addWidget(self.grid_view)
+        self.grid_stack.addWidget(self.unknown_label)
+        self.legend = GridLegend(self._session.catalog)
+        self.defects_view = _table(self.defects_model)
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.RichText)
+
+    def _init_layout(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Lookup"))
+        layout.addLayout(self._search_bar())
+        layout.addWidget(self.message_label)
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.addWidget(self._results_area())
+        self.main_splitter.addWidget(self._detail_area())
+        self.main_splitter.setStretchFactor(0, 1)
+        self.main_splitter.setStretchFactor(1, 3)
+        self.main_splitter.setSizes([150, 570])
+        layout.addWidget(self.main_splitter, 1)
+
+    def _search_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Module barcode:"))
+        bar.addWidget(self.barcode_edit, 1)
+        bar.addWidget(self.lookup_button)
+        return bar
+
+    def _results_area(self) -> QSplitter:
+        self.candidates_box = _boxed("Stored barcodes containing it", self.candidates_view)
+        self.candidates_box.setVisible(False)
+        self.tests_box = _boxed("EL tests of this module, newest first", self.tests_view)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.candidates_box)
+        splitter.addWidget(self.tests_box)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 1000])
+        return splitter
+
+    def _detail_area(self) -> QGroupBox:
+        grid_side = QWidget()
+        grid_layout = QVBoxLayout(grid_side)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_layout.addWidget(self.grid_stack, 1)
+        grid_layout.addWidget(self.legend)
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.defects_view, 1)
+        list_layout.addWidget(self.notes_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(grid_side)
+        splitter.addWidget(list_side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([330, 200])
+        box = QGroupBox("Selected test")
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.test_title)
+        box_layout.addWidget(splitter, 1)
+        return box
+
+    def _connect_signals(self) -> None:
+        self.barcode_edit.returnPressed.connect(self._on_barcode_edit_return_pressed)
+        self.lookup_button.clicked.connect(self._on_lookup_button_clicked)
+        self.candidates_view.clicked.connect(self._on_candidates_view_activated)
+        self.candidates_view.activated.connect(self._on_candidates_view_activated)
+        self.tests_view.selectionModel().currentRowChanged.connect(
+            self._on_tests_selection_current_row_changed)
+        self.defects_view.selectionModel().currentRowChanged.connect(
+            self._on_defects_selection_current_row_changed)
+        self.grid_view.cell_clicked.connect(self._on_grid_view_cell_clicked)
+
+    # -- public ----------------------------------------------------------------
 
     def store_opened(self) -> None:
-        """Called once the store is open and answering."""
+        """Called once the store is open and answering; repeats a lookup that waited."""
+        if self._pending is not None:
+            self.look_up(self._pending)
+
+    def look_up(self, text: str, keep_candidates: bool = False) -> None:
+        """Look a barcode up in the background; a newer lookup supersedes this one."""
+        barcode = clean_barcode(text)
+        if not barcode:
+            self._set_message(HINT)
+            return
+        self.barcode_edit.setText(barcode)
+        self._request += 1
+        request = self._request
+        self._pending = None
+        if not keep_candidates:
+            self._show_candidates([])
+        self._set_message(f"Looking up '{barcode}'…")
+        session = self._session
+        self._runner.run(
+            lambda: fetch(session, barcode),
+            lambda result: self._on_lookup_done(request, result),
+            lambda exc: self._on_lookup_failed(request, barcode, exc),
+        )
+
+    # -- slots -----------------------------------------------------------------
+
+    def _on_barcode_edit_return_pressed(self) -> None:
+        self.look_up(self.barcode_edit.text())
+
+    def _on_lookup_button_clicked(self) -> None:
+        self.look_up(self.barcode_edit.text())
+
+    def _on_candidates_view_activated(self, index: QModelIndex) -> None:
+        barcode = index.data()
+        if isinstance(barcode, str) and barcode != self._shown_barcode():
+            self.look_up(barcode, keep_candidates=True)
+
+    def _on_tests_selection_current_row_changed(
+        self, current: QModelIndex, _previous: QModelIndex
+    ) -> None:
+        self._show_test(self.tests_model.test_at(current.row()))
+
+    def _on_defects_selection_current_row_changed(
+        self, current: QModelIndex, _previous: QModelIndex
+    ) -> None:
+        self._highlight(current.row())
+
+    def _on_grid_view_cell_clicked(self, row: int, col: int) -> None:
+        rows = self.defects_model.rows_at(row, col)
+        if rows:
+            self.defects_view.selectRow(rows[0])
+
+    def _on_lookup_done(self, request: int, result: LookupResult) -> None:
+        if request != self._request:
+            return
+        self.tests_model.set_tests(result.tests)
+        if result.tests:
+            self.tests_view.selectRow(0)
+            self._set_message(_found_sentence(result))
+        else:
+            self._show_test(None)
+            if result.candidates:
+                self._show_candidates(result.candidates)
+            self._set_message(_not_found_sentence(result))
+        self.barcode_edit.selectAll()
+
+    def _on_lookup_failed(self, request: int, barcode: str, exc: BaseException) -> None:
+        if request != self._request:
+            return
+        if not isinstance(exc, StoreError):
+            log.error("lookup of %r failed", barcode, exc_info=exc)
+        if isinstance(exc, StoreUnavailable):
+            self._pending = barcode
+        sentence = failure_sentence(barcode, exc)
+        self._set_message(sentence)
+        self.status_message.emit(sentence)
+
+    # -- showing ---------------------------------------------------------------
+
+    def _set_message(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def _shown_barcode(self) -> str | None:
+        test = self.tests_model.test_at(0)
+        return test.barcode if test is not None else None
+
+    def _show_candidates(self, barcodes: list[str]) -> None:
+        self.candidates_model.setStringList(barcodes)
+        self.candidates_box.setVisible(bool(barcodes))
+
+    def _show_test(self, test: StoredTest | None) -> None:
+        self.defects_model.set_test(test)
+        title = _title(test, self._session.clock.format(test.create_time)) if test else ""
+        self.test_title.setText(title or "No test selected.")
+        self.notes_label.setText(_notes(test) if test else "")
+        grid = test.grid if test else None
+        if test is not None and grid is None:
+            self.unknown_label.setText(
+                f"Unknown layout ({layout_text(test)}): no module has it, "
+                "so the cells cannot be drawn. The defects are listed on the right.")
+            self.grid_stack.setCurrentWidget(self.unknown_label)
+        else:
+            self.grid_stack.setCurrentWidget(self.grid_view)
+        self.grid_view.set_grid(grid)
+        if test is not None and grid is not None:
+            self.grid_view.set_marks(marks_for(test, self._session.catalog, self._session.clock))
+
+    def _highlight(self, row: int) -> None:
+        test = self.tests_model.test_at(self.tests_view.currentIndex().row())
+        defect = self.defects_model.defect_at(row)
+        if test is None or test.grid is None:
+            return
+        marks = marks_for(test, self._session.catalog, self._session.clock)
+        spot = defect.row_col if defect is not None else None
+        self.grid_view.set_marks([
+            m if (m.row, m.col) != spot else _selected(m) for m in marks
+        ])
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _table(model: TestTableModel | DefectTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+def _boxed(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return box
+
+
+def _selected(mark: Mark) -> Mark:
+    return replace(mark, selected=True)
+
+
+def _found_sentence(result: LookupResult) -> str:
+    count = len(result.tests)
+    noun = "EL test" if count == 1 else "EL tests"
+    return f"{count} {noun} of '{result.barcode}' stored; the newest is shown."
+
+
+def _not_found_sentence(result: LookupResult) -> str:
+    sentence = f"No EL test of '{result.barcode}' is stored."
+    count = len(result.candidates)
+    if count:
+        noun = "barcode contains" if count == 1 else "barcodes contain"
+        sentence += f" {count} stored {noun} it: pick one on the left."
+    return sentence
+
+
+def _title(test: StoredTest, when: str) -> str:
+    who = f" ({html.escape(test.operator)})" if test.operator else ""
+    return (
+        f"<b>{html.escape(test.barcode)}</b> tested {html.escape(when)} "
+        f"at station {html.escape(test.el_no)}, "
+        f"{html.escape(layout_text(test))} &nbsp;·&nbsp; AI <b>{verdict_label(test.ai)}</b>, "
+        f"operator <b>{verdict_label(test.op)}</b>{who}"
+    )
+
+
+def _notes(test: StoredTest) -> str:
+    parts = []
+    if not test.defects:
+        parts.append("No defects are stored for this test.")
+    off = [d for d in test.defects if defect_note(test, d)]
+    if off and test.grid is not None:
+        noun = "defect lies" if len(off) == 1 else "defects lie"
+        parts.append(f"{len(off)} {noun} off the module's grid and cannot be drawn.")
+    if test.damage:
+        items = "".join(f"<li>{html.escape(note)}</li>" for note in test.damage)
+        parts.append(f"<b>The stored data of this test is damaged:</b><ul>{items}</ul>")
+    return "<br>".join(parts)

@@ -159,7 +159,7 @@ class CellGridView(QWidget):
             painter.setPen(QPen(colour, width))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(body)
-            painter.drawLine(body.topLeft(), body.bottomRight())
+            draw_cross(painter, body)
         elif mark.fate == ADDED:
             painter.setPen(QPen(QColor("white"), 1))
             painter.setBrush(colour)
@@ -206,3 +206,11 @@ class CellGridView(QWidget):
 
     def _describe(self, mark: Mark) -> str:
         return f"{self._catalog.label(mark.code)} ({mark.code}): {FATE_NAMES.get(mark.fate, '')}"
+
+
+def draw_cross(painter: QPainter, body: QRectF) -> None:
+    """Draw an X whose ends touch the ring drawn in ``body`` (the rejected symbol)."""
+    c = body.center()
+    d = body.width() / 2 * 0.7071
+    painter.drawLine(QPointF(c.x() - d, c.y() - d), QPointF(c.x() + d, c.y() + d))
+    painter.drawLine(QPointF(c.x() - d, c.y() + d), QPointF(c.x() + d, c.y() - d))

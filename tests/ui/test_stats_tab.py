@@ -1,0 +1,343 @@
+"""The Statistics tab: figures, tables, empty and failing windows, stale results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from elconsole.data.errors import StoreUnavailable
+from elconsole.data.repository import PanelRepository
+from elconsole.data.stores import StoreTarget
+from elconsole.domain.plantclock import PlantClock, zone
+from elconsole.domain.records import Validator
+from elconsole.domain import stats
+from elconsole.tasks import TaskRunner
+from elconsole.ui.session import Session
+from elconsole.ui.stats.tab import StatsTab
+
+SHARED_RECORDS = Path(__file__).parent.parent / "data" / "station-records.jsonl"
+CLOCK = PlantClock(zone("Asia/Shanghai"))
+WAIT_MS = 20000
+D = dt.date
+
+
+class _Store:
+    """Stands in for an open Store: the tab only needs ``.repo``."""
+
+    def __init__(self, repo: Any) -> None:
+        self.repo = repo
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.wait(10000)
+
+
+def make_tab(qtbot: Any, runner: TaskRunner, tmp_path: Path, repo: Any) -> StatsTab:
+    session = Session(StoreTarget(path=tmp_path / "x.db"), CLOCK)
+    session.store = _Store(repo)  # type: ignore[assignment]
+    tab = StatsTab(session, runner)
+    qtbot.addWidget(tab)
+    return tab
+
+
+def load(qtbot: Any, tab: StatsTab, first: dt.date, last: dt.date) -> None:
+    tab.set_range(first, last)
+    qtbot.mouseClick(tab.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=WAIT_MS)
+
+
+def raw(
+    barcode: str, when: str, el_no: str, ai: str, ai_defects: dict[str, Any],
+    gui: str, gui_defects: dict[str, Any],
+) -> dict[str, Any]:
+    ts = CLOCK.parse(when)
+    return {
+        "barcode": barcode, "cell_type": "mono", "cell_size": "full", "cell_amount": 72,
+        "el_no": el_no, "create_time": ts, "ai_result": ai, "ai_defects": ai_defects,
+        "ai_time": ts + 1, "gui_result": gui, "gui_defects": gui_defects, "gui_time": ts + 10,
+    }
+
+
+# Times are Asia/Shanghai. The window asked for is 2026-03-03..2026-03-04 inclusive,
+# i.e. [03-03 00:00, 03-05 00:00).
+HAND_RECORDS = [
+    raw("PV5", "2026-03-02T12:00", "EL03", "1", {}, "1", {}),  # before: not counted
+    raw("PV1", "2026-03-03T00:00", "EL01", "1", {}, "1", {}),  # A: first second counts
+    raw("PV2", "2026-03-03T11:00", "EL01", "0", {"cr": [[1, 1]]}, "1", {}),  # B
+    raw("PV3", "2026-03-03T21:00", "EL02", "1", {}, "0", {"cs": [[2, 2]]}),  # C
+    raw("PV4", "2026-03-04T09:00", "EL02", "0", {"cr": [[1, 1]], "cs": [[2, 3]]},
+        "0", {"cr": [[1, 1]], "mr": [[4, 4]]}),  # D
+    raw("PV1", "2026-03-04T10:00", "EL01", "2", {}, "1", {}),  # E: re-test of PV1
+    raw("PV5", "2026-03-04T11:00", "EL03", "1", {}, "0", {"bc": [[3, 3]]}),  # F
+    raw("PV7", "2026-03-04T23:30", "EL01", "1", {}, "1", {}),  # H
+    raw("PV6", "2026-03-05T00:30", "EL01", "1", {}, "1", {}),  # after: not counted
+]
+# In the window: A B C D E F H = 7 tests.
+# AI:       OK A C F H = 4, NG B D = 2, other E ("2") = 1.
+# operator: OK A B E H = 4, NG C D F = 3.
+# yield 4 / 7 = 57.14 %.
+# panel overkill (AI NG, op OK) = B -> 1 / 4 op OK = 25.00 %.
+# panel miss (AI OK, op NG) = C F -> 2 / 3 op NG = 66.67 %.
+# defects: confirmed D.cr = 1; rejected B.cr D.cs = 2; added C.cs D.mr F.bc = 3.
+# defect overkill 2 / (1 + 2) = 66.67 %; defect miss 3 / (1 + 3) = 75.00 %.
+# first pass: first tests in the store inside the window are A(ok) B(ok) C(ng)
+#   D(ng) H(ok); PV5 was first tested on 03-02 -> 3 / 5 = 60.00 %.
+# per day: 03-03 = A B C: 3 tests, OK 2, NG 1, yield 2/3, overkill 1/2, miss 1/1,
+#   defects rej 1 (B.cr) add 1 (C.cs): overkill 1/1, miss 1/1, first pass 2/3.
+#   03-04 = D E F H: 4 tests, OK 2, NG 2, yield 2/4, overkill 0/2, miss 1/2 (F),
+#   defects conf 1 rej 1 add 2: overkill 1/2, miss 2/3, first pass D H -> 1/2.
+# per shift: A at 00:00 belongs to "2026-03-02 night"; B "03-03 day"; C "03-03 night";
+#   D E F "03-04 day"; H "03-04 night" -> 5 rows.
+
+
+@pytest.fixture
+def hand_repo(mock_repo: PanelRepository) -> PanelRepository:
+    validator = Validator()
+    for record in HAND_RECORDS:
+        mock_repo.store(validator.validate(record))
+    return mock_repo
+
+
+def row_texts(tab: StatsTab) -> list[list[str]]:
+    model = tab.period_model
+    return [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def all_texts(tab: StatsTab) -> list[str]:
+    texts = [label.text() for label in tab.findChildren(QLabel)]
+    return texts + [cell for row in row_texts(tab) for cell in row]
+
+
+def test_hand_figures(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                      hand_repo: PanelRepository) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+
+    shown = {key: tab.figures.text(key) for key in (
+        "tests", "yield", "first_pass", "ai", "op", "panel_overkill", "panel_miss",
+        "defects", "defect_overkill", "defect_miss",
+    )}
+    assert shown == {
+        "tests": "7",
+        "yield": "57.14 % (4 / 7)",
+        "first_pass": "60.00 % (3 / 5)",
+        "ai": "4 / 2 / 1",
+        "op": "4 / 3 / 0",
+        "panel_overkill": "25.00 % (1 / 4)",
+        "panel_miss": "66.67 % (2 / 3)",
+        "defects": "1 / 2 / 3",
+        "defect_overkill": "66.67 % (2 / 3)",
+        "defect_miss": "75.00 % (3 / 4)",
+    }
+    assert tab.message_label.text().startswith("7 EL tests between 2026-03-03 and 2026-03-04")
+    assert row_texts(tab) == [
+        ["2026-03-03", "3", "2", "1", "66.67 % (2 / 3)", "66.67 % (2 / 3)",
+         "50.00 % (1 / 2)", "100.00 % (1 / 1)", "100.00 % (1 / 1)", "100.00 % (1 / 1)"],
+        ["2026-03-04", "4", "2", "2", "50.00 % (2 / 4)", "50.00 % (1 / 2)",
+         "0.00 % (0 / 2)", "50.00 % (1 / 2)", "50.00 % (1 / 2)", "66.67 % (2 / 3)"],
+    ]
+    stations = tab.station_model
+    assert [(stations.index(r, 0).data(), stations.index(r, 1).data())
+            for r in range(stations.rowCount())] == [("EL01", "4"), ("EL02", "2"), ("EL03", "1")]
+    assert not any("nan" in text.lower() for text in all_texts(tab))
+
+
+def test_per_shift_breakdown(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                             hand_repo: PanelRepository) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+    tab.breakdown_combo.setCurrentIndex(tab.breakdown_combo.findData("shift"))
+
+    assert [(row[0], row[1]) for row in row_texts(tab)] == [
+        ("2026-03-02 night", "1"), ("2026-03-03 day", "1"), ("2026-03-03 night", "1"),
+        ("2026-03-04 day", "3"), ("2026-03-04 night", "1"),
+    ]
+    assert tab.period_model.headerData(0, Qt.Orientation.Horizontal) == "Shift"
+    assert tab.tables.tabText(0) == "Per shift"
+
+
+def test_figures_explain_themselves(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                                    hand_repo: PanelRepository) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    assert "over operator OK" in tab.figures.tooltip("panel_overkill")
+    assert "over operator NG" in tab.figures.tooltip("panel_miss")
+    assert "AI rejected / (AI confirmed + AI rejected)" in tab.figures.tooltip("defect_overkill")
+    assert "operator added / (AI confirmed + operator added)" in tab.figures.tooltip(
+        "defect_miss")
+    assert "first test" in tab.figures.tooltip("first_pass")
+    assert "operator OK / tests" in tab.figures.tooltip("yield")
+
+
+def test_empty_window(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                      hand_repo: PanelRepository) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    load(qtbot, tab, D(2026, 4, 1), D(2026, 4, 2))
+
+    assert tab.message_label.text() == "No EL tests between 2026-04-01 and 2026-04-02."
+    assert tab.figures.text("tests") == "0"
+    for key in ("yield", "first_pass", "panel_overkill", "panel_miss",
+                "defect_overkill", "defect_miss"):
+        assert tab.figures.text(key) == "no data"
+    assert tab.period_model.rowCount() == 0
+    texts = all_texts(tab)
+    assert not any("nan" in text.lower() for text in texts)
+    assert not any("0 %" in text or "0.00 %" in text for text in texts)
+
+
+def test_rate_without_denominator_is_no_data(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                                             mock_repo: PanelRepository) -> None:
+    # One OK test without defects: yield 1 / 1; panel miss has 0 operator NG;
+    # both defect rates have 0 defects -> "no data", never 0 %.
+    mock_repo.store(Validator().validate(raw("PV9", "2026-03-03T12:00", "EL01", "1", {},
+                                             "1", {})))
+    tab = make_tab(qtbot, runner, tmp_path, mock_repo)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 3))
+
+    assert tab.figures.text("yield") == "100.00 % (1 / 1)"
+    assert tab.figures.text("panel_overkill") == "0.00 % (0 / 1)"
+    assert tab.figures.text("panel_miss") == "no data"
+    assert tab.figures.text("defect_overkill") == "no data"
+    assert tab.figures.text("defect_miss") == "no data"
+    assert row_texts(tab)[0][7:] == ["no data", "no data", "no data"]
+
+
+def test_shared_figures(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                        mock_repo: PanelRepository) -> None:
+    validator = Validator()
+    with SHARED_RECORDS.open(encoding="utf-8") as fh:
+        records = [validator.validate(json.loads(line)) for line in fh if line.strip()]
+    for i in range(0, len(records), 1000):
+        mock_repo.store_many(records[i:i + 1000])
+    tab = make_tab(qtbot, runner, tmp_path, mock_repo)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 5))
+
+    assert tab.figures.text("tests") == "3,508"
+    assert tab.figures.text("ai") == "2,790 / 673 / 45"
+    assert tab.figures.text("op") == "3,075 / 433 / 0"
+    assert tab.figures.text("panel_overkill") == "9.20 % (283 / 3,075)"
+    assert tab.figures.text("panel_miss") == "8.78 % (38 / 433)"
+    assert tab.figures.text("defects") == "592 / 323 / 95"
+    assert tab.figures.text("defect_overkill") == "35.30 % (323 / 915)"
+    assert tab.figures.text("defect_miss") == "13.83 % (95 / 687)"
+    assert [(row[0], row[1]) for row in row_texts(tab)] == [
+        ("2026-03-03", "1,180"), ("2026-03-04", "1,173"), ("2026-03-05", "1,155"),
+    ]
+
+
+class _FailingRepo:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def window_facts(self, start: float, end: float) -> list[stats.TestFacts]:
+        raise self.exc
+
+
+@pytest.mark.parametrize("exc, reason", [
+    (StoreUnavailable("the store cannot be reached (connection refused)"),
+     "the store cannot be reached (connection refused)"),
+    (RuntimeError("boom"), "an unexpected error (RuntimeError: boom)"),
+])
+def test_failing_store(qtbot: Any, runner: TaskRunner, tmp_path: Path,
+                       exc: BaseException, reason: str) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, _FailingRepo(exc))
+    tab.set_range(D(2026, 3, 3), D(2026, 3, 4))
+    with qtbot.waitSignal(tab.status_message, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(tab.refresh_button, Qt.MouseButton.LeftButton)
+
+    expected = f"The statistics could not be loaded: {reason}."
+    assert blocker.args == [expected]
+    assert tab.message_label.text() == expected
+    assert not tab.loading
+    assert tab.report is None
+    assert tab.figures.text("tests") == "–"
+    assert not any("Traceback" in text for text in all_texts(tab))
+
+
+class _RecordingRepo:
+    """Answers at once with no tests; remembers the windows asked for."""
+
+    def __init__(self) -> None:
+        self.windows: list[tuple[float, float]] = []
+        self.on_gui_thread: list[bool] = []
+
+    def window_facts(self, start: float, end: float) -> list[stats.TestFacts]:
+        self.windows.append((start, end))
+        self.on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return []
+
+
+def test_store_opened_loads_the_last_seven_days(qtbot: Any, runner: TaskRunner,
+                                                tmp_path: Path) -> None:
+    repo = _RecordingRepo()
+    tab = make_tab(qtbot, runner, tmp_path, repo)
+    tab.store_opened()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=WAIT_MS)
+
+    today = dt.datetime.now(CLOCK.tz).date()
+    first = today - dt.timedelta(days=6)
+    assert repo.windows == [(CLOCK.midnight(first), CLOCK.midnight(today + dt.timedelta(days=1)))]
+    assert repo.on_gui_thread == [False]
+    assert tab.from_edit.date().toString("yyyy-MM-dd") == first.isoformat()
+    assert tab.message_label.text() == f"No EL tests between {first} and {today}."
+
+
+def test_from_after_to_asks_nothing(qtbot: Any, runner: TaskRunner, tmp_path: Path) -> None:
+    repo = _RecordingRepo()
+    tab = make_tab(qtbot, runner, tmp_path, repo)
+    tab.set_range(D(2026, 3, 5), D(2026, 3, 3))
+    qtbot.mouseClick(tab.refresh_button, Qt.MouseButton.LeftButton)
+
+    assert "after" in tab.message_label.text()
+    assert not tab.loading
+    runner.wait(5000)
+    assert repo.windows == []
+
+
+def _facts(n: int, when: float) -> list[stats.TestFacts]:
+    return [stats.TestFacts(f"p{i}", f"B{i}", "EL01", when + i, "full 72", "1", "1")
+            for i in range(n)]
+
+
+class _SlowFirstRepo:
+    """The window starting at ``slow_start`` waits for ``gate``; it has 1 test, others 2."""
+
+    def __init__(self, slow_start: float) -> None:
+        self.slow_start = slow_start
+        self.gate = threading.Event()
+
+    def window_facts(self, start: float, end: float) -> list[stats.TestFacts]:
+        if start == self.slow_start:
+            self.gate.wait(10)
+            return _facts(1, start + 60)
+        return _facts(2, start + 60)
+
+
+def test_stale_result_is_ignored(qtbot: Any, runner: TaskRunner, tmp_path: Path) -> None:
+    repo = _SlowFirstRepo(CLOCK.midnight(D(2026, 3, 1)))
+    tab = make_tab(qtbot, runner, tmp_path, repo)
+    tab.set_range(D(2026, 3, 1), D(2026, 3, 1))
+    qtbot.mouseClick(tab.refresh_button, Qt.MouseButton.LeftButton)
+    assert tab.loading
+    assert "Loading" in tab.message_label.text()
+
+    load(qtbot, tab, D(2026, 3, 2), D(2026, 3, 2))
+    assert tab.figures.text("tests") == "2"
+
+    repo.gate.set()
+    qtbot.waitUntil(lambda: runner.busy == 0, timeout=WAIT_MS)
+    assert tab.figures.text("tests") == "2"
+    assert tab.message_label.text().startswith("2 EL tests between 2026-03-02 and 2026-03-02")
