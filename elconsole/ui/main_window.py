@@ -95,11 +95,11 @@ class MainWindow(QMainWindow):
                         lambda _exc: self._set_reachable(False))
 
     def _set_reachable(self, reachable: bool) -> None:
-        if reachable == self._reachable:
+        previous, self._reachable = self._reachable, reachable
+        if reachable == previous:
             return
-        self._reachable = reachable
         self.state_label.setText("reachable" if reachable else "UNREACHABLE")
-        if self._reachable is not None:
+        if previous is not None:
             word = "answers again" if reachable else "cannot be reached"
             self.statusBar().showMessage(f"The store {word}.", 10000)
 
