@@ -50,12 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lookup", parents=[common], help="every EL test of a barcode")
     p.add_argument("barcode")
     p.add_argument("--json", action="store_true", help="print JSON like the older service")
-    p.add_argument("--tz", help="plant time zone (default: this computer's)")
+    p.add_argument("--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)")
 
     p = sub.add_parser("stats", parents=[common], help="figures of a window [from, to)")
     p.add_argument("--from", dest="start", required=True, metavar="T", help="ISO date/time")
     p.add_argument("--to", dest="end", required=True, metavar="T", help="ISO date/time")
-    p.add_argument("--tz", help="plant time zone (default: this computer's)")
+    p.add_argument("--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)")
     p.add_argument("--by", type=_breakdowns, default=(), help="any of day,shift,station,type")
     p.add_argument("--json", action="store_true")
 
@@ -71,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    """Run a parsed subcommand; return its exit status."""
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run a parsed subcommand (printing to ``out``, default stdout); return its exit status."""
+    out = out or sys.stdout
     handlers: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
         "import": cmd_import, "lookup": cmd_lookup, "stats": cmd_stats,
         "demo": cmd_demo, "import-legacy": cmd_import_legacy,
@@ -148,7 +149,7 @@ def cmd_lookup(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     if not tests:
         print(f"no EL test of {clean_barcode(args.barcode)!r} is stored", file=out)
         return 1
-    clock = PlantClock(zone(args.tz))
+    clock = PlantClock(zone(getattr(args, "tz", None)))
     for test in tests:
         _print_test(test, clock, out)
     return 0
@@ -171,7 +172,7 @@ def _print_test(test: StoredTest, clock: PlantClock, out: TextIO) -> None:
 
 
 def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    clock = PlantClock(zone(args.tz))
+    clock = PlantClock(zone(getattr(args, "tz", None)))
     start, end = clock.parse(args.start), clock.parse(args.end)
     if end <= start:
         raise ValueError("--to must be later than --from")

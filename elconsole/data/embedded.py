@@ -106,7 +106,10 @@ class EmbeddedServer:
         if not self._wait_listening(deadline):
             self._proc = None
             return False
-        self._side_file(".port").write_text(json.dumps({"pid": self._proc.pid, "port": self.port}))
+        state = json.dumps({"pid": self._proc.pid, "port": self.port}).encode()
+        fd = os.open(self._side_file(".port"), os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(state)
         atexit.register(self.stop)
         return True
 
