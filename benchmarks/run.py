@@ -46,14 +46,16 @@ def main() -> int:
 
 def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     print(f"\n== {n:,} tests ==", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        with open_store(StoreTarget(path=Path(tmp) / "bench.db")) as store:
-            row: dict[str, Any] = {"tests": n}
-            end, barcodes = _fill(store, n, row)
-            _bench_lookup(store, barcodes, args.lookups, row)
-            _bench_stats(store, end, args.repeats, row)
-            _bench_design_note(store, barcodes, end, row)
-            row["start_to_window_s"] = _start_to_window(Path(tmp) / "bench.db")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_store(StoreTarget(path=Path(tmp) / "bench.db")) as store,
+    ):
+        row: dict[str, Any] = {"tests": n}
+        end, barcodes = _fill(store, n, row)
+        _bench_lookup(store, barcodes, args.lookups, row)
+        _bench_stats(store, end, args.repeats, row)
+        _bench_design_note(store, barcodes, end, row)
+        row["start_to_window_s"] = _start_to_window(Path(tmp) / "bench.db")
     row["peak_rss_mb"] = _peak_mb()
     for key, value in row.items():
         print(f"  {key:<34} {value}")
@@ -92,9 +94,12 @@ def _bench_stats(store: Store, end: float, repeats: int, row: dict[str, Any]) ->
     clock = PlantClock(zone("UTC"))
     for days in (1, 7, 30):
         start = end - days * 86400
-        work = lambda: compute(store.repo.window_facts(start, end), clock, start, end, BREAKDOWNS)  # noqa: E731
-        times = [_timed(work) for _ in range(repeats)]
+        times = [_timed(lambda s=start: _stats(store, clock, s, end)) for _ in range(repeats)]
         row[f"stats_{days}d_median_s"] = round(statistics.median(times), 3)
+
+
+def _stats(store: Store, clock: PlantClock, start: float, end: float) -> object:
+    return compute(store.repo.window_facts(start, end), clock, start, end, BREAKDOWNS)
 
 
 def _bench_design_note(store: Store, barcodes: list[str], end: float, row: dict[str, Any]) -> None:
@@ -103,11 +108,23 @@ def _bench_design_note(store: Store, barcodes: list[str], end: float, row: dict[
     barcode = barcodes[len(barcodes) // 2]
     pipeline = [
         {"$match": {"Barcode": barcode}},
-        {"$lookup": {"from": "panel_defect", "localField": "_id",
-                     "foreignField": "Panel_ID", "as": "links"}},
+        {
+            "$lookup": {
+                "from": "panel_defect",
+                "localField": "_id",
+                "foreignField": "Panel_ID",
+                "as": "links",
+            }
+        },
         {"$unwind": {"path": "$links", "preserveNullAndEmptyArrays": True}},
-        {"$lookup": {"from": "defect", "localField": "links.Defect_ID",
-                     "foreignField": "_id", "as": "Defect"}},
+        {
+            "$lookup": {
+                "from": "defect",
+                "localField": "links.Defect_ID",
+                "foreignField": "_id",
+                "as": "Defect",
+            }
+        },
     ]
     ours = statistics.median(_timed(lambda: store.repo.lookup(barcode)) for _ in range(5))
     theirs = _try_timed(lambda: list(db.panel.aggregate(pipeline)))
@@ -157,7 +174,10 @@ def _start_to_window(db_path: Path) -> float | None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
         [sys.executable, "-c", _START_SCRIPT, str(db_path)],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     try:
         return round(float(out.stdout.split()[0]), 3)
@@ -188,8 +208,10 @@ def _peak_mb() -> float:
 
 def _machine() -> dict[str, Any]:
     return {
-        "python": platform.python_version(), "platform": platform.platform(),
-        "cpus": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
 
 

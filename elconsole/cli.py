@@ -7,9 +7,9 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from elconsole import logsetup
 from elconsole.data.errors import StoreError
@@ -20,8 +20,13 @@ from elconsole.domain.demo import generate
 from elconsole.domain.history import StoredTest
 from elconsole.domain.ingest import Entry, read_entries
 from elconsole.domain.plantclock import PlantClock, zone
-from elconsole.domain.records import RecordError, StationRecord, Validator, clean_barcode
-from elconsole.domain.records import verdict_label
+from elconsole.domain.records import (
+    RecordError,
+    StationRecord,
+    Validator,
+    clean_barcode,
+    verdict_label,
+)
 from elconsole.domain.stats import BREAKDOWNS, Tally, compute
 
 log = logging.getLogger(__name__)
@@ -32,13 +37,16 @@ COMMANDS = ("import", "lookup", "stats", "demo", "import-legacy")
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``elconsole`` and its subcommands."""
-    store_help = "mongodb:// URI or embedded store file (default: $ELCONSOLE_STORE, else the user's)"
+    store_help = (
+        "mongodb:// URI or embedded store file (default: $ELCONSOLE_STORE, else the user's)"
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", default=argparse.SUPPRESS, help=store_help)
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
-        prog="elconsole", parents=[common],
+        prog="elconsole",
+        parents=[common],
         description="EL Console: review, look up and count EL tests. No command opens the window.",
     )
     parser.add_argument("--tz", help="plant time zone for the window (default: this computer's)")
@@ -50,12 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lookup", parents=[common], help="every EL test of a barcode")
     p.add_argument("barcode")
     p.add_argument("--json", action="store_true", help="print JSON like the older service")
-    p.add_argument("--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)")
+    p.add_argument(
+        "--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)"
+    )
 
     p = sub.add_parser("stats", parents=[common], help="figures of a window [from, to)")
     p.add_argument("--from", dest="start", required=True, metavar="T", help="ISO date/time")
     p.add_argument("--to", dest="end", required=True, metavar="T", help="ISO date/time")
-    p.add_argument("--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)")
+    p.add_argument(
+        "--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)"
+    )
     p.add_argument("--by", type=_breakdowns, default=(), help="any of day,shift,station,type")
     p.add_argument("--json", action="store_true")
 
@@ -64,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2026)
 
     p = sub.add_parser(
-        "import-legacy", parents=[common],
+        "import-legacy",
+        parents=[common],
         help="load the older service's mongoexport files (panel.json, ...) as they are",
     )
     p.add_argument("folder", type=Path)
@@ -75,8 +88,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run a parsed subcommand (printing to ``out``, default stdout); return its exit status."""
     out = out or sys.stdout
     handlers: dict[str, Callable[[Store, argparse.Namespace, TextIO], int]] = {
-        "import": cmd_import, "lookup": cmd_lookup, "stats": cmd_stats,
-        "demo": cmd_demo, "import-legacy": cmd_import_legacy,
+        "import": cmd_import,
+        "lookup": cmd_lookup,
+        "stats": cmd_stats,
+        "demo": cmd_demo,
+        "import-legacy": cmd_import_legacy,
     }
     try:
         target = resolve_target(getattr(args, "store", None))
@@ -200,8 +216,12 @@ def _print_tally(t: Tally, out: TextIO, pad: str) -> None:
         ("first-pass yield", _ratio(t.first_ok, t.first_tests)),
         ("panel overkill rate", _ratio(t.panel_overkill, t.op["ok"])),
         ("panel miss rate", _ratio(t.panel_miss, t.op["ng"])),
-        ("defects confirmed / rejected / added", " / ".join(str(t.defects[k]) for k in (
-            "ai_confirmed", "ai_rejected", "operator_added"))),
+        (
+            "defects confirmed / rejected / added",
+            " / ".join(
+                str(t.defects[k]) for k in ("ai_confirmed", "ai_rejected", "operator_added")
+            ),
+        ),
         ("defect overkill rate", _ratio(t.defects["ai_rejected"], t.ai_judged)),
         ("defect miss rate", _ratio(t.defects["operator_added"], t.real_defects)),
     ]
@@ -222,7 +242,7 @@ def cmd_demo(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     records = [validator.validate(raw) for raw in generate(args.days, seed=args.seed)]
     counts: Counter[str] = Counter()
     for i in range(0, len(records), BATCH):
-        _store_batch(store, records[i:i + BATCH], counts)
+        _store_batch(store, records[i : i + BATCH], counts)
     print(
         f"demo: stored {counts['stored']}, already present {counts['present']} "
         f"({args.days} days, 3 stations) in {store.description}",

@@ -28,9 +28,18 @@ def run_cli(*argv: str) -> tuple[int, str]:
 
 def raw(barcode: str, t: float = T, **over: object) -> dict:
     r = {
-        "barcode": barcode, "cell_type": "mono", "cell_size": "full", "cell_amount": 72,
-        "el_no": "EL01", "create_time": t, "ai_result": "1", "ai_defects": {},
-        "ai_time": t + 1.0, "gui_result": "1", "gui_defects": {}, "gui_time": t + 10.0,
+        "barcode": barcode,
+        "cell_type": "mono",
+        "cell_size": "full",
+        "cell_amount": 72,
+        "el_no": "EL01",
+        "create_time": t,
+        "ai_result": "1",
+        "ai_defects": {},
+        "ai_time": t + 1.0,
+        "gui_result": "1",
+        "gui_defects": {},
+        "gui_time": t + 10.0,
     }
     r.update(over)
     return r
@@ -122,9 +131,15 @@ def test_app_main_import(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 HAND = raw(
-    "PVHAND", el_no="EL02", cell_type="poly", cell_size="half", cell_amount=144,
-    ai_result="0", ai_defects={"cr": [[3, 17], [1, 1]]},
-    gui_result="0", gui_defects={"cr": [[3, 17]], "bc": [[6, 24]]},
+    "PVHAND",
+    el_no="EL02",
+    cell_type="poly",
+    cell_size="half",
+    cell_amount=144,
+    ai_result="0",
+    ai_defects={"cr": [[3, 17], [1, 1]]},
+    gui_result="0",
+    gui_defects={"cr": [[3, 17]], "bc": [[6, 24]]},
 )
 
 
@@ -137,14 +152,25 @@ def test_lookup_json_shape(store: str, tmp_path: Path) -> None:
     assert [t["create_time"] for t in tests] == [T, T - 3600]  # newest first
     newest = tests[0]
     for key, value in {
-        "Barcode": "PVHAND", "EL_no": "EL02", "cell_type": "poly", "cell_size": "half",
-        "create_time": T, "ai_result": "0", "gui_result": "0",
+        "Barcode": "PVHAND",
+        "EL_no": "EL02",
+        "cell_type": "poly",
+        "cell_size": "half",
+        "create_time": T,
+        "ai_result": "0",
+        "gui_result": "0",
     }.items():
         assert newest[key] == value, key
     # cr C17: AI, confirmed; cr A1: AI, rejected; bc F24: operator, added.
     got = sorted(
-        (d["Defect"][0]["Type"], d["Defect"][0]["Position"], d["Defect"][0]["by"],
-         d["Defect"][0]["time"], d["Status"], d["by"])
+        (
+            d["Defect"][0]["Type"],
+            d["Defect"][0]["Position"],
+            d["Defect"][0]["by"],
+            d["Defect"][0]["time"],
+            d["Status"],
+            d["by"],
+        )
         for d in newest["Defects"]
     )
     assert got == [
@@ -192,17 +218,27 @@ def plain_figures(lines: list[dict], start: float, end: float, tz: ZoneInfo) -> 
             return f"{(local.date() - dt.timedelta(days=1)).isoformat()} night"
         return f"{local.date().isoformat()} {'day' if local.hour < 20 else 'night'}"
 
-    groups: dict = defaultdict(lambda: defaultdict(lambda: {
-        "tests": 0, "ai": Counter(), "op": Counter(), "fates": Counter(),
-    }))
+    groups: dict = defaultdict(
+        lambda: defaultdict(
+            lambda: {
+                "tests": 0,
+                "ai": Counter(),
+                "op": Counter(),
+                "fates": Counter(),
+            }
+        )
+    )
     for r in records:
         t = r["create_time"]
         if not start <= t < end:
             continue
         a = {(c, tuple(p)) for c, ps in r["ai_defects"].items() for p in ps}
         g = {(c, tuple(p)) for c, ps in r["gui_defects"].items() for p in ps}
-        fates = ([(c, "ai_confirmed") for c, _ in a & g] + [(c, "ai_rejected") for c, _ in a - g]
-                 + [(c, "operator_added") for c, _ in g - a])
+        fates = (
+            [(c, "ai_confirmed") for c, _ in a & g]
+            + [(c, "ai_rejected") for c, _ in a - g]
+            + [(c, "operator_added") for c, _ in g - a]
+        )
         keys = {
             "total": ["all"],
             "day": [dt.datetime.fromtimestamp(t, tz).date().isoformat()],
@@ -243,8 +279,18 @@ def test_import_the_sample_file(sample_store: tuple[str, str]) -> None:
 def test_stats_of_the_sample_data(sample_store: tuple[str, str]) -> None:
     store, _ = sample_store
     code, out = run_cli(
-        "stats", "--store", store, "--from", "2026-03-03", "--to", "2026-03-06",
-        "--tz", "Asia/Shanghai", "--json", "--by", "day,station,type,shift",
+        "stats",
+        "--store",
+        store,
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-06",
+        "--tz",
+        "Asia/Shanghai",
+        "--json",
+        "--by",
+        "day,station,type,shift",
     )
     assert code == 0
     got = json.loads(out)
@@ -258,7 +304,9 @@ def test_stats_of_the_sample_data(sample_store: tuple[str, str]) -> None:
     total = want["total"]["all"]
     # the README's figures, worked out by its authors from the same records
     assert (total["tests"], verdicts(total["ai"]), verdicts(total["op"])) == (
-        3508, {"ok": 2790, "ng": 673, "other": 45}, {"ok": 3075, "ng": 433, "other": 0},
+        3508,
+        {"ok": 2790, "ng": 673, "other": 45},
+        {"ok": 3075, "ng": 433, "other": 0},
     )
     assert got["tests"] == 3508
     assert got["ai"] == {"ok": 2790, "ng": 673, "other": 45}
@@ -281,7 +329,9 @@ def test_stats_of_the_sample_data(sample_store: tuple[str, str]) -> None:
                 f: tally["fates"][f] for f in ("ai_confirmed", "ai_rejected", "operator_added")
             }, (name, key)
     assert [got["by_day"][d]["tests"] for d in ("2026-03-03", "2026-03-04", "2026-03-05")] == [
-        1180, 1173, 1155,
+        1180,
+        1173,
+        1155,
     ]
     assert sorted(got["by_station"]) == ["EL01", "EL02", "EL03"]
     assert sum(v["tests"] for v in got["by_shift"].values()) == 3508
@@ -290,8 +340,17 @@ def test_stats_of_the_sample_data(sample_store: tuple[str, str]) -> None:
 
 def test_stats_text(sample_store: tuple[str, str]) -> None:
     store, _ = sample_store
-    code, out = run_cli("stats", "--store", store, "--from", "2026-03-03", "--to", "2026-03-06",
-                        "--tz", "Asia/Shanghai")
+    code, out = run_cli(
+        "stats",
+        "--store",
+        store,
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-06",
+        "--tz",
+        "Asia/Shanghai",
+    )
     assert code == 0
     assert re.search(r"tests\s+3508", out)
     assert re.search(r"panel overkill rate\s+9\.20% \(283 / 3075\)", out)  # 283/3075 = 0.0920
@@ -299,37 +358,61 @@ def test_stats_text(sample_store: tuple[str, str]) -> None:
 
 def test_stats_of_an_empty_window(sample_store: tuple[str, str]) -> None:
     store, _ = sample_store
-    code, out = run_cli("stats", "--store", store, "--from", "2019-01-01", "--to", "2019-01-02",
-                        "--tz", "UTC", "--json")
+    code, out = run_cli(
+        "stats",
+        "--store",
+        store,
+        "--from",
+        "2019-01-01",
+        "--to",
+        "2019-01-02",
+        "--tz",
+        "UTC",
+        "--json",
+    )
     assert code == 0
     got = json.loads(out)
     assert got["tests"] == 0 and got["yield"] is None and got["defect_miss_rate"] is None
 
 
 def test_stats_refuses_a_backward_window(store: str, capsys: pytest.CaptureFixture) -> None:
-    code, _ = run_cli("stats", "--store", store, "--from", "2026-03-06", "--to", "2026-03-03",
-                      "--tz", "UTC")
+    code, _ = run_cli(
+        "stats", "--store", store, "--from", "2026-03-06", "--to", "2026-03-03", "--tz", "UTC"
+    )
     assert code == 2
     assert "--to" in capsys.readouterr().err
-    code, _ = run_cli("stats", "--store", store, "--from", "soon", "--to", "2026-03-03",
-                      "--tz", "UTC")
+    code, _ = run_cli(
+        "stats", "--store", store, "--from", "soon", "--to", "2026-03-03", "--tz", "UTC"
+    )
     assert code == 2
-    code, _ = run_cli("stats", "--store", store, "--from", "2026-03-01", "--to", "2026-03-03",
-                      "--tz", "Mars/Base")
+    code, _ = run_cli(
+        "stats", "--store", store, "--from", "2026-03-01", "--to", "2026-03-03", "--tz", "Mars/Base"
+    )
     assert code == 2
 
 
 def test_stats_refuses_an_unknown_breakdown(store: str) -> None:
     with pytest.raises(SystemExit) as info:
-        cli.build_parser().parse_args(["stats", "--from", "2026-03-01", "--to", "2026-03-02",
-                                       "--by", "day,week"])
+        cli.build_parser().parse_args(
+            ["stats", "--from", "2026-03-01", "--to", "2026-03-02", "--by", "day,week"]
+        )
     assert info.value.code == 2
 
 
 def test_top_level_tz_is_not_lost(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("elconsole.domain.plantclock.local_zone_name", lambda: "UTC")
-    code, out = run_cli("--tz", "Asia/Shanghai", "stats", "--store", store,
-                        "--from", "2026-03-03", "--to", "2026-03-04", "--json")
+    code, out = run_cli(
+        "--tz",
+        "Asia/Shanghai",
+        "stats",
+        "--store",
+        store,
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-04",
+        "--json",
+    )
     assert code == 0
     assert json.loads(out)["window"]["zone"] == "Asia/Shanghai"
 
@@ -344,10 +427,22 @@ def test_demo_then_stats(store: str) -> None:
     # 3 stations, one module every 3-6 minutes for a day: at least 3 * 24 * 60 / 6 = 720
     assert 3 * 24 * 10 <= stored <= 3 * 24 * 20 * 2
     now = time.time()
-    since = dt.datetime.fromtimestamp(now - 3 * 86400, dt.timezone.utc).isoformat()
-    until = dt.datetime.fromtimestamp(now + 86400, dt.timezone.utc).isoformat()
-    code, out = run_cli("stats", "--store", store, "--from", since, "--to", until, "--tz", "UTC",
-                        "--json", "--by", "station")
+    since = dt.datetime.fromtimestamp(now - 3 * 86400, dt.UTC).isoformat()
+    until = dt.datetime.fromtimestamp(now + 86400, dt.UTC).isoformat()
+    code, out = run_cli(
+        "stats",
+        "--store",
+        store,
+        "--from",
+        since,
+        "--to",
+        until,
+        "--tz",
+        "UTC",
+        "--json",
+        "--by",
+        "station",
+    )
     assert code == 0
     got = json.loads(out)
     assert got["tests"] == stored

@@ -24,8 +24,11 @@ TO_2020 = (17532 + 730) * 86400
 
 
 def read(name: str) -> list[dict]:
-    return [json_util.loads(line) for line in (LEGACY / f"{name}.json").read_text().splitlines()
-            if line.strip()]
+    return [
+        json_util.loads(line)
+        for line in (LEGACY / f"{name}.json").read_text().splitlines()
+        if line.strip()
+    ]
 
 
 @pytest.fixture(params=["mongomock", "embedded"])
@@ -61,8 +64,12 @@ def test_load_export_of_a_bad_line(tmp_path: Path) -> None:
 
 def test_lookup_708(legacy_repo: PanelRepository) -> None:
     (test,) = legacy_repo.lookup("708")
-    assert (test.barcode, test.el_no, test.cell_size, test.cell_amount) == ("708", "131", "half",
-                                                                            120)
+    assert (test.barcode, test.el_no, test.cell_size, test.cell_amount) == (
+        "708",
+        "131",
+        "half",
+        120,
+    )
     assert test.ai == "1" and test.op == "0"  # integer results in the export
     assert test.damage == ()
     assert sorted((d.code, d.row_col, d.by, d.status, d.fate) for d in test.defects) == [
@@ -87,8 +94,13 @@ def legacy_expectations() -> dict:
     fates = Counter()
     for link in read("panel_defect"):
         if link["Panel_ID"] in ids:
-            fates[{("AI", "true"): "ai_confirmed", ("AI", "false"): "ai_rejected",
-                   ("OP", "true"): "operator_added"}[(link["by"], link["Status"])]] += 1
+            fates[
+                {
+                    ("AI", "true"): "ai_confirmed",
+                    ("AI", "false"): "ai_rejected",
+                    ("OP", "true"): "operator_added",
+                }[(link["by"], link["Status"])]
+            ] += 1
     return {"tests": len(panels), "ai": ai, "op": op, "fates": fates}
 
 
@@ -96,13 +108,15 @@ def test_legacy_stats(legacy_repo: PanelRepository) -> None:
     want = legacy_expectations()
     assert want["tests"] == len(read("panel"))  # every panel lies in the window
     clock = PlantClock(ZoneInfo("UTC"))
-    out = compute(legacy_repo.window_facts(FROM_2018, TO_2020), clock, FROM_2018, TO_2020,
-                  ("station",)).as_json()
+    out = compute(
+        legacy_repo.window_facts(FROM_2018, TO_2020), clock, FROM_2018, TO_2020, ("station",)
+    ).as_json()
     assert out["tests"] == want["tests"]
     assert out["ai"] == {k: want["ai"][k] for k in ("ok", "ng", "other")}
     assert out["operator"] == {k: want["op"][k] for k in ("ok", "ng", "other")}
-    assert out["defects"] == {f: want["fates"][f] for f in
-                              ("ai_confirmed", "ai_rejected", "operator_added")}
+    assert out["defects"] == {
+        f: want["fates"][f] for f in ("ai_confirmed", "ai_rejected", "operator_added")
+    }
     assert out["damaged"] == 0
     # every barcode appears once, so every test is a first test
     assert out["first_pass"]["first_tests"] == want["tests"]
@@ -116,36 +130,74 @@ def test_damaged_data(legacy_repo: PanelRepository) -> None:
     p1, p2, p3, p4, p5 = ObjectId(), ObjectId(), ObjectId(), ObjectId(), ObjectId()
 
     def panel(pid: ObjectId, barcode: str, when: object) -> dict:
-        return {"_id": pid, "Barcode": barcode, "cell_type": "mono", "cell_size": "full",
-                "cell_amount": 72, "EL_no": "EL09", "create_time": when}
+        return {
+            "_id": pid,
+            "Barcode": barcode,
+            "cell_type": "mono",
+            "cell_size": "full",
+            "cell_amount": 72,
+            "EL_no": "EL09",
+            "create_time": when,
+        }
 
     def status(pid: ObjectId, by: str, result: object) -> dict:
         return {"_id": ObjectId(), "Panel_ID": pid, "time": t, "result": result, "by": by}
 
     odd_defect = ObjectId()
-    db.panel.insert_many([panel(p1, "DMG-LINK", t), panel(p2, "DMG-NOSTATUS", t + 1),
-                          panel(p3, "DMG-TIME", "2019-01-06 18:40"), panel(p4, "DMG-TYPE", t + 2),
-                          panel(p5, "DMG-ODDLINK", t + 3)])
-    db.panel_status.insert_many([
-        status(p1, "AI", 0), status(p1, "OP", 0),
-        status(p3, "AI", 1), status(p3, "OP", 1),
-        status(p4, "AI", 0), status(p4, "OP", 1),
-        status(p5, "AI", 1), status(p5, "OP", 1),
-    ])
+    db.panel.insert_many(
+        [
+            panel(p1, "DMG-LINK", t),
+            panel(p2, "DMG-NOSTATUS", t + 1),
+            panel(p3, "DMG-TIME", "2019-01-06 18:40"),
+            panel(p4, "DMG-TYPE", t + 2),
+            panel(p5, "DMG-ODDLINK", t + 3),
+        ]
+    )
+    db.panel_status.insert_many(
+        [
+            status(p1, "AI", 0),
+            status(p1, "OP", 0),
+            status(p3, "AI", 1),
+            status(p3, "OP", 1),
+            status(p4, "AI", 0),
+            status(p4, "OP", 1),
+            status(p5, "AI", 1),
+            status(p5, "OP", 1),
+        ]
+    )
     op_defect = ObjectId()
-    db.defect.insert_many([
-        {"_id": odd_defect, "Type": "zz", "Position": [2, 2], "by": "AI", "time": t},
-        {"_id": op_defect, "Type": "cr", "Position": [1, 1], "by": "OP", "time": t},
-    ])
-    db.panel_defect.insert_many([
-        {"_id": ObjectId(), "Panel_ID": p1, "Defect_ID": missing_defect, "by": "AI",
-         "Status": "true"},
-        {"_id": ObjectId(), "Panel_ID": p4, "Defect_ID": odd_defect, "by": "AI",
-         "Status": "false"},
-        # an operator "rejecting" a defect means nothing: no fate, a damage note
-        {"_id": ObjectId(), "Panel_ID": p5, "Defect_ID": op_defect, "by": "OP",
-         "Status": "false"},
-    ])
+    db.defect.insert_many(
+        [
+            {"_id": odd_defect, "Type": "zz", "Position": [2, 2], "by": "AI", "time": t},
+            {"_id": op_defect, "Type": "cr", "Position": [1, 1], "by": "OP", "time": t},
+        ]
+    )
+    db.panel_defect.insert_many(
+        [
+            {
+                "_id": ObjectId(),
+                "Panel_ID": p1,
+                "Defect_ID": missing_defect,
+                "by": "AI",
+                "Status": "true",
+            },
+            {
+                "_id": ObjectId(),
+                "Panel_ID": p4,
+                "Defect_ID": odd_defect,
+                "by": "AI",
+                "Status": "false",
+            },
+            # an operator "rejecting" a defect means nothing: no fate, a damage note
+            {
+                "_id": ObjectId(),
+                "Panel_ID": p5,
+                "Defect_ID": op_defect,
+                "by": "OP",
+                "Status": "false",
+            },
+        ]
+    )
 
     (t1,) = legacy_repo.lookup("DMG-LINK")
     assert any(str(missing_defect) in note and "missing" in note for note in t1.damage)
@@ -163,16 +215,29 @@ def test_damaged_data(legacy_repo: PanelRepository) -> None:
     assert any("Status" in note for note in t5.damage)
 
     want = legacy_expectations()
-    out = compute(legacy_repo.window_facts(FROM_2018, TO_2020), PlantClock(ZoneInfo("UTC")),
-                  FROM_2018, TO_2020, ("type",)).as_json()
+    out = compute(
+        legacy_repo.window_facts(FROM_2018, TO_2020),
+        PlantClock(ZoneInfo("UTC")),
+        FROM_2018,
+        TO_2020,
+        ("type",),
+    ).as_json()
     # + DMG-LINK, DMG-NOSTATUS, DMG-TYPE, DMG-ODDLINK; DMG-TIME has no number to place it
     assert out["tests"] == want["tests"] + 4
     # AI: LINK 0, TYPE 0, ODDLINK 1, NOSTATUS missing
-    assert out["ai"] == {"ok": want["ai"]["ok"] + 1, "ng": want["ai"]["ng"] + 2, "other": 0,
-                         "missing": 1}
+    assert out["ai"] == {
+        "ok": want["ai"]["ok"] + 1,
+        "ng": want["ai"]["ng"] + 2,
+        "other": 0,
+        "missing": 1,
+    }
     # OP: LINK 0, TYPE 1, ODDLINK 1, NOSTATUS missing
-    assert out["operator"] == {"ok": want["op"]["ok"] + 2, "ng": want["op"]["ng"] + 1,
-                               "other": 0, "missing": 1}
+    assert out["operator"] == {
+        "ok": want["op"]["ok"] + 2,
+        "ng": want["op"]["ng"] + 1,
+        "other": 0,
+        "missing": 1,
+    }
     assert out["damaged"] == 3  # DMG-LINK, DMG-NOSTATUS and DMG-ODDLINK
     # the dangling link still has a fate (AI, "true"); the zz defect was rejected
     assert out["defects"]["ai_confirmed"] == want["fates"]["ai_confirmed"] + 1

@@ -11,17 +11,22 @@ from elconsole.domain.records import REQUIRED, RecordError, StationRecord, Valid
 
 T = 1_772_496_000.0  # 2026-03-03T00:00:00Z
 V = Validator(now=lambda: T)
-SETTINGS = settings(max_examples=150, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 json_scalars = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=20)
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                  max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 # values near the domain, to reach the deeper rules more often
@@ -29,8 +34,11 @@ plausible = st.one_of(
     json_values,
     st.sampled_from(["mono", "poly", "full", "half", "0", "1", "2", "EL01", "PV1", "cr", "xx"]),
     st.sampled_from([60, 72, 120, 144, 0, 1, 2, T, T + 86400 * 2, 946684799.0]),
-    st.dictionaries(st.sampled_from(["cr", "cs", "bc", "mr", "xx"]),
-                    st.lists(st.lists(st.integers(-2, 30), max_size=3), max_size=3), max_size=3),
+    st.dictionaries(
+        st.sampled_from(["cr", "cs", "bc", "mr", "xx"]),
+        st.lists(st.lists(st.integers(-2, 30), max_size=3), max_size=3),
+        max_size=3,
+    ),
 )
 field_names = st.sampled_from(list(REQUIRED) + ["operator", "extra", "Barcode"])
 
@@ -59,23 +67,26 @@ def test_any_record_like_object_is_a_record_or_a_record_error(value: dict) -> No
 
 
 # printable, no white space: what a trimmed barcode may hold
-PRINTABLE = st.characters(min_codepoint=33, max_codepoint=0x2FFF,
-                          exclude_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp"))
+PRINTABLE = st.characters(
+    min_codepoint=33, max_codepoint=0x2FFF, exclude_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")
+)
 
 
 @st.composite
 def valid_records(draw: st.DrawFn) -> dict:
-    size, amount = draw(st.sampled_from([("full", 60), ("full", 72), ("half", 120),
-                                         ("half", 144)]))
+    size, amount = draw(st.sampled_from([("full", 60), ("full", 72), ("half", 120), ("half", 144)]))
     columns = amount // 6
 
     def defects() -> dict:
-        return draw(st.dictionaries(
-            st.sampled_from(["cr", "cs", "bc", "mr"]),
-            st.lists(st.tuples(st.integers(1, 6), st.integers(1, columns)).map(list),
-                     max_size=5),
-            max_size=4,
-        ))
+        return draw(
+            st.dictionaries(
+                st.sampled_from(["cr", "cs", "bc", "mr"]),
+                st.lists(
+                    st.tuples(st.integers(1, 6), st.integers(1, columns)).map(list), max_size=5
+                ),
+                max_size=4,
+            )
+        )
 
     t = draw(st.floats(946684800.0, T + 86400, allow_nan=False))
     return {
@@ -120,14 +131,33 @@ def test_one_field_replaced_by_anything(raw: dict, name: str, value: object) -> 
         assert isinstance(value, str)
 
 
-JUNK = st.text(st.sampled_from([" ", "\t", "\r", "\n", "\x00", "\x1f", "\x7f", "\u00a0",
-                                "\u200b", "\ufeff", "\u3000", "\u2028", "\x85"]), max_size=4)
+JUNK = st.text(
+    st.sampled_from(
+        [
+            " ",
+            "\t",
+            "\r",
+            "\n",
+            "\x00",
+            "\x1f",
+            "\x7f",
+            "\u00a0",
+            "\u200b",
+            "\ufeff",
+            "\u3000",
+            "\u2028",
+            "\x85",
+        ]
+    ),
+    max_size=4,
+)
 CORE = st.text(PRINTABLE, min_size=1, max_size=20)
 
 
 @SETTINGS
 @given(valid_records(), JUNK, CORE, JUNK)
-def test_surrounding_junk_is_trimmed_from_a_barcode(raw: dict, before: str, core: str,
-                                                    after: str) -> None:
+def test_surrounding_junk_is_trimmed_from_a_barcode(
+    raw: dict, before: str, core: str, after: str
+) -> None:
     raw["barcode"] = before + core + after
     assert V.validate(raw).barcode == core

@@ -60,7 +60,11 @@ def test_a_plain_record_is_accepted_with_every_field(v: Validator) -> None:
     rec = v.validate(raw(operator="Li Wei"))
     assert isinstance(rec, StationRecord)
     assert (rec.barcode, rec.cell_type, rec.cell_size, rec.cell_amount, rec.el_no) == (
-        "PV0001", "mono", "full", 72, "EL01",
+        "PV0001",
+        "mono",
+        "full",
+        72,
+        "EL01",
     )
     assert (rec.create_time, rec.ai_time, rec.gui_time) == (T, T + 1.5, T + 12.0)
     assert (rec.ai_result, rec.gui_result) == ("1", "1")
@@ -74,9 +78,7 @@ def test_operator_is_optional_and_may_be_null(v: Validator) -> None:
     assert v.validate(raw(operator=None)).operator is None
 
 
-@pytest.mark.parametrize(
-    "size, amount", [("full", 60), ("full", 72), ("half", 120), ("half", 144)]
-)
+@pytest.mark.parametrize("size, amount", [("full", 60), ("full", 72), ("half", 120), ("half", 144)])
 def test_every_layout_is_accepted(v: Validator, size: str, amount: int) -> None:
     rec = v.validate(raw(cell_size=size, cell_amount=amount))
     assert (rec.cell_size, rec.cell_amount) == (size, amount)
@@ -161,8 +163,15 @@ def test_unknown_cell_size_is_refused(v: Validator, value: object) -> None:
 @pytest.mark.parametrize(
     "size, amount",
     [
-        ("full", 120), ("full", 144), ("half", 60), ("half", 72),
-        ("full", 0), ("full", 66), ("full", "72"), ("full", None), ("full", True),
+        ("full", 120),
+        ("full", 144),
+        ("half", 60),
+        ("half", 72),
+        ("full", 0),
+        ("full", 66),
+        ("full", "72"),
+        ("full", None),
+        ("full", True),
     ],
 )
 def test_cell_amount_must_fit_the_cell_size(v: Validator, size: str, amount: object) -> None:
@@ -269,15 +278,21 @@ def test_off_grid_positions_on_a_72_cell_module_are_refused(v: Validator, pos: l
 
 def test_grid_edges_per_layout(v: Validator) -> None:
     # columns = cell_amount / 6: 60 -> 10, 72 -> 12, 120 -> 20, 144 -> 24.
-    for size, amount, cols in (("full", 60, 10), ("full", 72, 12), ("half", 120, 20),
-                               ("half", 144, 24)):
+    for size, amount, cols in (
+        ("full", 60, 10),
+        ("full", 72, 12),
+        ("half", 120, 20),
+        ("half", 144, 24),
+    ):
         ok = v.validate(raw(cell_size=size, cell_amount=amount, gui_defects={"bc": [[6, cols]]}))
         assert ok.gui_defects == {"bc": ((6, cols),)}
-        err = refused(v, raw(cell_size=size, cell_amount=amount,
-                             gui_defects={"bc": [[6, cols + 1]]}))
+        err = refused(
+            v, raw(cell_size=size, cell_amount=amount, gui_defects={"bc": [[6, cols + 1]]})
+        )
         assert err.field == "gui_defects.bc"
-    assert v.validate(raw(cell_size="half", cell_amount=144,
-                          ai_defects={"mr": [[1, 24]]})).ai_defects == {"mr": ((1, 24),)}
+    assert v.validate(
+        raw(cell_size="half", cell_amount=144, ai_defects={"mr": [[1, 24]]})
+    ).ai_defects == {"mr": ((1, 24),)}
 
 
 @pytest.mark.parametrize(
@@ -310,8 +325,18 @@ def test_every_missing_field_is_named(v: Validator, name: str) -> None:
 
 def test_the_twelve_required_fields() -> None:
     assert set(REQUIRED) == {
-        "barcode", "cell_type", "cell_size", "cell_amount", "el_no", "create_time",
-        "ai_result", "ai_defects", "ai_time", "gui_result", "gui_defects", "gui_time",
+        "barcode",
+        "cell_type",
+        "cell_size",
+        "cell_amount",
+        "el_no",
+        "create_time",
+        "ai_result",
+        "ai_defects",
+        "ai_time",
+        "gui_result",
+        "gui_defects",
+        "gui_time",
     }
 
 
@@ -343,12 +368,14 @@ def test_a_long_value_is_shortened_in_the_message(v: Validator) -> None:
 
 
 def test_reconcile_a_hand_example(v: Validator) -> None:
-    rec = v.validate(raw(
-        ai_result="0",
-        ai_defects={"cr": [[1, 2], [3, 4]], "cs": [[2, 2]]},
-        gui_result="0",
-        gui_defects={"cr": [[1, 2]], "bc": [[5, 10]], "cs": [[2, 3]]},
-    ))
+    rec = v.validate(
+        raw(
+            ai_result="0",
+            ai_defects={"cr": [[1, 2], [3, 4]], "cs": [[2, 2]]},
+            gui_result="0",
+            gui_defects={"cr": [[1, 2]], "bc": [[5, 10]], "cs": [[2, 3]]},
+        )
+    )
     fates = reconcile(rec)
     # AI cr@[1,2] also in gui -> confirmed; AI cr@[3,4] and cs@[2,2] not in gui -> rejected;
     # gui bc@[5,10] and cs@[2,3] (a different cell than AI's cs@[2,2]) -> added.

@@ -23,9 +23,18 @@ V = Validator(now=lambda: T + 30 * 86400)
 
 def raw(barcode: str = "PV0001", t: float = T, el_no: str = "EL01", **over: object) -> dict:
     r = {
-        "barcode": barcode, "cell_type": "poly", "cell_size": "full", "cell_amount": 60,
-        "el_no": el_no, "create_time": t, "ai_result": "1", "ai_defects": {},
-        "ai_time": t + 1.25, "gui_result": "1", "gui_defects": {}, "gui_time": t + 20.5,
+        "barcode": barcode,
+        "cell_type": "poly",
+        "cell_size": "full",
+        "cell_amount": 60,
+        "el_no": el_no,
+        "create_time": t,
+        "ai_result": "1",
+        "ai_defects": {},
+        "ai_time": t + 1.25,
+        "gui_result": "1",
+        "gui_defects": {},
+        "gui_time": t + 20.5,
     }
     r.update(over)
     return r
@@ -45,8 +54,12 @@ def all_docs(repo: PanelRepository, name: str) -> list[dict]:
 # -> cr [1,2] confirmed (AI, "true"); cr [3,4], cs [2,2] rejected (AI, "false");
 #    bc [5,10] added (OP, "true").
 HAND = raw(
-    "PVHAND", ai_result="0", ai_defects={"cr": [[1, 2], [3, 4]], "cs": [[2, 2]]},
-    gui_result="0", gui_defects={"cr": [[1, 2]], "bc": [[5, 10]]}, operator="Zhang",
+    "PVHAND",
+    ai_result="0",
+    ai_defects={"cr": [[1, 2], [3, 4]], "cs": [[2, 2]]},
+    gui_result="0",
+    gui_defects={"cr": [[1, 2]], "bc": [[5, 10]]},
+    operator="Zhang",
 )
 
 
@@ -54,13 +67,21 @@ def test_one_record_writes_the_five_collections(any_repo: PanelRepository) -> No
     rec = V.validate(HAND)
     assert any_repo.store(rec) is Outcome.STORED
     assert counts(any_repo) == {
-        "panel": 1, "el": 1, "panel_status": 2, "defect": 4, "panel_defect": 4,
+        "panel": 1,
+        "el": 1,
+        "panel_status": 2,
+        "defect": 4,
+        "panel_defect": 4,
     }
 
     (panel,) = all_docs(any_repo, "panel")
     expected_panel = {
-        "Barcode": "PVHAND", "cell_type": "poly", "cell_size": "full", "cell_amount": 60,
-        "EL_no": "EL01", "create_time": T,
+        "Barcode": "PVHAND",
+        "cell_type": "poly",
+        "cell_size": "full",
+        "cell_amount": 60,
+        "EL_no": "EL01",
+        "create_time": T,
     }
     assert {k: panel[k] for k in expected_panel} == expected_panel
     pid = panel["_id"]
@@ -71,7 +92,8 @@ def test_one_record_writes_the_five_collections(any_repo: PanelRepository) -> No
     statuses = all_docs(any_repo, "panel_status")
     assert all(set(s) == {"_id", "Panel_ID", "time", "result", "by"} for s in statuses)
     assert sorted((s["by"], s["result"], s["time"], s["Panel_ID"]) for s in statuses) == [
-        ("AI", "0", T, pid), ("OP", "0", T, pid),
+        ("AI", "0", T, pid),
+        ("OP", "0", T, pid),
     ]
 
     defects = {d["_id"]: d for d in all_docs(any_repo, "defect")}
@@ -80,8 +102,14 @@ def test_one_record_writes_the_five_collections(any_repo: PanelRepository) -> No
     assert all(set(lk) == {"_id", "Panel_ID", "Defect_ID", "by", "Status"} for lk in links)
     assert all(lk["Panel_ID"] == pid for lk in links)
     joined = sorted(
-        (defects[lk["Defect_ID"]]["Type"], list(defects[lk["Defect_ID"]]["Position"]),
-         defects[lk["Defect_ID"]]["by"], lk["by"], lk["Status"], defects[lk["Defect_ID"]]["time"])
+        (
+            defects[lk["Defect_ID"]]["Type"],
+            list(defects[lk["Defect_ID"]]["Position"]),
+            defects[lk["Defect_ID"]]["by"],
+            lk["by"],
+            lk["Status"],
+            defects[lk["Defect_ID"]]["time"],
+        )
         for lk in links
     )
     ai_time, gui_time = T + 1.25, T + 20.5
@@ -121,7 +149,11 @@ def test_store_many_with_a_duplicate_in_the_batch(any_repo: PanelRepository) -> 
     assert outcomes == [Outcome.STORED, Outcome.STORED, Outcome.PRESENT, Outcome.STORED]
     # 3 panels x 2 statuses; a2 has one operator-added defect
     assert counts(any_repo) == {
-        "panel": 3, "el": 1, "panel_status": 6, "defect": 1, "panel_defect": 1,
+        "panel": 3,
+        "el": 1,
+        "panel_status": 6,
+        "defect": 1,
+        "panel_defect": 1,
     }
     assert any_repo.store_many([b, a2]) == [Outcome.PRESENT, Outcome.PRESENT]
     assert any_repo.store_many([]) == []
@@ -136,12 +168,14 @@ def test_same_barcode_and_time_at_another_station_is_another_test(
 
 
 def test_lookup_newest_first(any_repo: PanelRepository) -> None:
-    any_repo.store_many([
-        V.validate(raw("R", T + 100, gui_result="0", gui_defects={"cs": [[2, 3]]})),
-        V.validate(raw("R", T + 300)),
-        V.validate(raw("R", T + 200, el_no="EL02", ai_result="2")),
-        V.validate(raw("OTHER", T + 400)),
-    ])
+    any_repo.store_many(
+        [
+            V.validate(raw("R", T + 100, gui_result="0", gui_defects={"cs": [[2, 3]]})),
+            V.validate(raw("R", T + 300)),
+            V.validate(raw("R", T + 200, el_no="EL02", ai_result="2")),
+            V.validate(raw("OTHER", T + 400)),
+        ]
+    )
     tests = any_repo.lookup("R")
     assert [t.create_time for t in tests] == [T + 300, T + 200, T + 100]
     assert [t.el_no for t in tests] == ["EL01", "EL02", "EL01"]
@@ -159,7 +193,11 @@ def test_lookup_carries_the_hand_example(any_repo: PanelRepository) -> None:
     any_repo.store(V.validate(HAND))
     (test,) = any_repo.lookup("PVHAND")
     assert (test.barcode, test.el_no, test.cell_type, test.cell_size, test.cell_amount) == (
-        "PVHAND", "EL01", "poly", "full", 60,
+        "PVHAND",
+        "EL01",
+        "poly",
+        "full",
+        60,
     )
     assert test.operator == "Zhang"
     assert sorted((d.code, d.label, d.fate) for d in test.defects) == [
@@ -175,8 +213,9 @@ def test_lookup_carries_the_hand_example(any_repo: PanelRepository) -> None:
 def test_lookup_of_a_query_looking_barcode_matches_only_itself(
     any_repo: PanelRepository, pattern: str
 ) -> None:
-    any_repo.store_many([V.validate(raw("PV1", T)), V.validate(raw("PV2", T)),
-                         V.validate(raw(pattern, T))])
+    any_repo.store_many(
+        [V.validate(raw("PV1", T)), V.validate(raw("PV2", T)), V.validate(raw(pattern, T))]
+    )
     tests = any_repo.lookup(pattern)
     assert [t.barcode for t in tests] == [pattern]
     assert any_repo.find_barcodes(pattern) == [pattern]
@@ -197,12 +236,14 @@ def test_find_barcodes_is_plain_text(any_repo: PanelRepository) -> None:
 
 def test_window_facts_boundaries(any_repo: PanelRepository) -> None:
     start, end = T, T + 86400
-    any_repo.store_many([
-        V.validate(raw("AT_FROM", start, ai_result="0", ai_defects={"cr": [[1, 1]]})),
-        V.validate(raw("BEFORE", start - 0.5)),
-        V.validate(raw("INSIDE", end - 0.5, gui_result="0", gui_defects={"mr": [[6, 10]]})),
-        V.validate(raw("AT_TO", end)),
-    ])
+    any_repo.store_many(
+        [
+            V.validate(raw("AT_FROM", start, ai_result="0", ai_defects={"cr": [[1, 1]]})),
+            V.validate(raw("BEFORE", start - 0.5)),
+            V.validate(raw("INSIDE", end - 0.5, gui_result="0", gui_defects={"mr": [[6, 10]]})),
+            V.validate(raw("AT_TO", end)),
+        ]
+    )
     facts = sorted(any_repo.window_facts(start, end), key=lambda f: f.create_time)
     assert [f.barcode for f in facts] == ["AT_FROM", "INSIDE"]
     assert [(f.ai, f.op, f.defects) for f in facts] == [
@@ -238,7 +279,11 @@ def test_an_interrupted_store_is_completed_once(any_repo: PanelRepository) -> No
     assert any_repo.lookup("PVHAND") == []
     assert any_repo.store(rec) is Outcome.STORED
     assert counts(any_repo) == {
-        "panel": 1, "el": 1, "panel_status": 2, "defect": 4, "panel_defect": 4,
+        "panel": 1,
+        "el": 1,
+        "panel_status": 2,
+        "defect": 4,
+        "panel_defect": 4,
     }
     for name in COLLECTIONS:
         ids = [d["_id"] for d in all_docs(any_repo, name)]
@@ -268,9 +313,19 @@ def expected_figures(lines: list[dict], start: float, end: float, tz: ZoneInfo) 
     def kind(code: object) -> str:
         return {"1": "ok", "0": "ng"}.get(str(code), "other")
 
-    out: dict = {"tests": 0, "ai": Counter(), "op": Counter(), "overkill": 0, "miss": 0,
-                 "confirmed": 0, "rejected": 0, "added": 0, "first": 0, "first_ok": 0,
-                 "days": Counter()}
+    out: dict = {
+        "tests": 0,
+        "ai": Counter(),
+        "op": Counter(),
+        "overkill": 0,
+        "miss": 0,
+        "confirmed": 0,
+        "rejected": 0,
+        "added": 0,
+        "first": 0,
+        "first_ok": 0,
+        "days": Counter(),
+    }
     for r in records:
         if not start <= r["create_time"] < end:
             continue
@@ -294,8 +349,9 @@ def expected_figures(lines: list[dict], start: float, end: float, tz: ZoneInfo) 
 
 @pytest.fixture(scope="module")
 def sample_lines() -> list[dict]:
-    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -307,8 +363,9 @@ SAMPLE_END = SAMPLE_START + 3 * 86400
 def check_sample(repo: PanelRepository, lines: list[dict]) -> None:
     clock = PlantClock(SH)
     want = expected_figures(lines, SAMPLE_START, SAMPLE_END, SH)
-    report = compute(repo.window_facts(SAMPLE_START, SAMPLE_END), clock, SAMPLE_START,
-                     SAMPLE_END, ("day",))
+    report = compute(
+        repo.window_facts(SAMPLE_START, SAMPLE_END), clock, SAMPLE_START, SAMPLE_END, ("day",)
+    )
     out = report.as_json()
     assert out["tests"] == want["tests"]
     assert out["ai"] == {k: want["ai"][k] for k in ("ok", "ng", "other")}
@@ -318,8 +375,11 @@ def check_sample(repo: PanelRepository, lines: list[dict]) -> None:
     assert out["panel_overkill_rate"] == want["overkill"] / want["op"]["ok"]
     assert out["panel_miss_rate"] == want["miss"] / want["op"]["ng"]
     assert out["yield"] == want["op"]["ok"] / want["tests"]
-    assert out["defects"] == {"ai_confirmed": want["confirmed"], "ai_rejected": want["rejected"],
-                              "operator_added": want["added"]}
+    assert out["defects"] == {
+        "ai_confirmed": want["confirmed"],
+        "ai_rejected": want["rejected"],
+        "operator_added": want["added"],
+    }
     assert out["defect_overkill_rate"] == want["rejected"] / (want["confirmed"] + want["rejected"])
     assert out["defect_miss_rate"] == want["added"] / (want["confirmed"] + want["added"])
     assert out["first_pass"] == {"first_tests": want["first"], "ok": want["first_ok"]}
@@ -335,7 +395,9 @@ def test_plain_python_figures_match_the_readme(sample_lines: list[dict]) -> None
     assert (want["overkill"], want["miss"]) == (283, 38)
     assert (want["confirmed"], want["rejected"], want["added"]) == (592, 323, 95)
     assert [want["days"][d] for d in ("2026-03-03", "2026-03-04", "2026-03-05")] == [
-        1180, 1173, 1155,
+        1180,
+        1173,
+        1155,
     ]
 
 
@@ -344,7 +406,7 @@ def import_lines(repo: PanelRepository, lines: list[dict]) -> Counter:
     records = [v.validate(r) for r in lines]
     outcomes: Counter = Counter()
     for i in range(0, len(records), 500):
-        outcomes.update(repo.store_many(records[i:i + 500]))
+        outcomes.update(repo.store_many(records[i : i + 500]))
     return outcomes
 
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from elconsole.data.repository import PanelRepository
+from elconsole.domain import stats
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import Validator
-from elconsole.domain import stats
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, compute, rate
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -21,11 +21,27 @@ END = START + 86400
 HOUR = 3600.0
 
 
-def fact(n: int, t: float, ai: str | None, op: str | None, defects=(), first=True,
-         el_no: str = "EL01", barcode: str | None = None, damage=()) -> stats.TestFacts:
+def fact(
+    n: int,
+    t: float,
+    ai: str | None,
+    op: str | None,
+    defects=(),
+    first=True,
+    el_no: str = "EL01",
+    barcode: str | None = None,
+    damage=(),
+) -> stats.TestFacts:
     return stats.TestFacts(
-        panel_id=f"p{n}", barcode=barcode or f"B{n}", el_no=el_no, create_time=t,
-        layout="full 72", ai=ai, op=op, defects=tuple(defects), first_pass=first,
+        panel_id=f"p{n}",
+        barcode=barcode or f"B{n}",
+        el_no=el_no,
+        create_time=t,
+        layout="full 72",
+        ai=ai,
+        op=op,
+        defects=tuple(defects),
+        first_pass=first,
         damage=tuple(damage),
     )
 
@@ -76,8 +92,14 @@ def test_a_hand_worked_window(clock: PlantClock) -> None:
 def test_empty_window_has_no_rates(clock: PlantClock) -> None:
     out = compute([fact(1, END + 5, "1", "1")], clock, START, END).as_json()
     assert out["tests"] == 0
-    for key in ("yield", "panel_overkill_rate", "panel_miss_rate", "defect_overkill_rate",
-                "defect_miss_rate", "first_pass_yield"):
+    for key in (
+        "yield",
+        "panel_overkill_rate",
+        "panel_miss_rate",
+        "defect_overkill_rate",
+        "defect_miss_rate",
+        "first_pass_yield",
+    ):
         assert out[key] is None, key
     assert out["ai"] == {"ok": 0, "ng": 0, "other": 0}
     assert out["defects"] == {"ai_confirmed": 0, "ai_rejected": 0, "operator_added": 0}
@@ -85,8 +107,9 @@ def test_empty_window_has_no_rates(clock: PlantClock) -> None:
 
 def test_zero_denominators_give_none(clock: PlantClock) -> None:
     # Every module failed by the operator, no defects recorded at all.
-    out = compute([fact(1, START, "0", "0"), fact(2, START + 1, "1", "0")],
-                  clock, START, END).as_json()
+    out = compute(
+        [fact(1, START, "0", "0"), fact(2, START + 1, "1", "0")], clock, START, END
+    ).as_json()
     assert out["yield"] == 0.0
     assert out["panel_overkill_rate"] is None  # op OK = 0
     assert out["panel_miss"] == 1 and out["panel_miss_rate"] == 1 / 2
@@ -103,8 +126,12 @@ def test_zero_denominators_give_none(clock: PlantClock) -> None:
 
 
 def test_missing_verdicts_are_counted_apart(clock: PlantClock) -> None:
-    out = compute([fact(1, START, None, None, damage=["no AI verdict stored"]),
-                   fact(2, START, "1", "1")], clock, START, END).as_json()
+    out = compute(
+        [fact(1, START, None, None, damage=["no AI verdict stored"]), fact(2, START, "1", "1")],
+        clock,
+        START,
+        END,
+    ).as_json()
     assert out["tests"] == 2
     assert out["ai"] == {"ok": 1, "ng": 0, "other": 0, "missing": 1}
     assert out["yield"] == 1 / 2
@@ -156,7 +183,9 @@ def test_by_shift_with_night_shifts(clock: PlantClock) -> None:
     out = compute(facts, clock, START, START + 2 * 86400, ("shift",)).as_json()
     shifts = out["by_shift"]
     assert {k: v["tests"] for k, v in shifts.items()} == {
-        "2026-03-02 night": 1, "2026-03-03 day": 2, "2026-03-03 night": 2,
+        "2026-03-02 night": 1,
+        "2026-03-03 day": 2,
+        "2026-03-03 night": 2,
     }
     assert shifts["2026-03-03 night"]["panel_overkill"] == 1  # fact 5
     assert shifts["2026-03-03 day"]["yield"] == 1 / 2
@@ -211,12 +240,21 @@ def test_unknown_breakdown(clock: PlantClock) -> None:
 # -- through a repository -------------------------------------------------------------
 
 
-def record(barcode: str, t: float, ai: str, op: str, ai_defects=None, gui_defects=None,
-           el_no: str = "EL01") -> dict:
+def record(
+    barcode: str, t: float, ai: str, op: str, ai_defects=None, gui_defects=None, el_no: str = "EL01"
+) -> dict:
     return {
-        "barcode": barcode, "cell_type": "mono", "cell_size": "full", "cell_amount": 60,
-        "el_no": el_no, "create_time": t, "ai_result": ai, "ai_defects": ai_defects or {},
-        "ai_time": t + 1.0, "gui_result": op, "gui_defects": gui_defects or {},
+        "barcode": barcode,
+        "cell_type": "mono",
+        "cell_size": "full",
+        "cell_amount": 60,
+        "el_no": el_no,
+        "create_time": t,
+        "ai_result": ai,
+        "ai_defects": ai_defects or {},
+        "ai_time": t + 1.0,
+        "gui_result": op,
+        "gui_defects": gui_defects or {},
         "gui_time": t + 9.0,
     }
 
@@ -228,18 +266,23 @@ def store(repo: PanelRepository, raws: list[dict]) -> None:
 
 def test_retests_and_first_pass_through_a_repository(any_repo: PanelRepository) -> None:
     clock = PlantClock(SH)
-    store(any_repo, [
-        # X: first tested the day before the window (NG), re-tested inside it (OK).
-        record("X", START - 3 * HOUR, "0", "0", {"cr": [[1, 1]]}, {"cr": [[1, 1]]}),
-        record("X", START + 1 * HOUR, "1", "1"),
-        # Y: first test in the window NG, re-test in the window OK.
-        record("Y", START + 2 * HOUR, "0", "0", {"cs": [[2, 2]]}, {"cs": [[2, 2]], "bc": [[3, 3]]}),
-        record("Y", START + 5 * HOUR, "1", "1"),
-        # Z: a single OK test, exactly at `from`.
-        record("Z", START, "0", "1", {"cr": [[6, 10]]}),
-        # W: exactly at `to` -> outside.
-        record("W", END, "1", "1"),
-    ])
+    store(
+        any_repo,
+        [
+            # X: first tested the day before the window (NG), re-tested inside it (OK).
+            record("X", START - 3 * HOUR, "0", "0", {"cr": [[1, 1]]}, {"cr": [[1, 1]]}),
+            record("X", START + 1 * HOUR, "1", "1"),
+            # Y: first test in the window NG, re-test in the window OK.
+            record(
+                "Y", START + 2 * HOUR, "0", "0", {"cs": [[2, 2]]}, {"cs": [[2, 2]], "bc": [[3, 3]]}
+            ),
+            record("Y", START + 5 * HOUR, "1", "1"),
+            # Z: a single OK test, exactly at `from`.
+            record("Z", START, "0", "1", {"cr": [[6, 10]]}),
+            # W: exactly at `to` -> outside.
+            record("W", END, "1", "1"),
+        ],
+    )
     out = compute(any_repo.window_facts(START, END), clock, START, END, ("day",)).as_json()
     # In the window: X#2, Y#1, Y#2, Z = 4 tests; re-tests count as tests.
     assert out["tests"] == 4

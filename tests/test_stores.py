@@ -172,11 +172,22 @@ def test_embedded_server_listens_on_loopback_only(fresh_store) -> None:
 
 def test_embedded_store_keeps_data_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "keep.db"
-    rec = Validator(now=lambda: T).validate({
-        "barcode": "KEEP1", "cell_type": "mono", "cell_size": "half", "cell_amount": 144,
-        "el_no": "EL03", "create_time": T, "ai_result": 0, "ai_defects": {"cr": [[1, 24]]},
-        "ai_time": T + 1, "gui_result": 1, "gui_defects": {}, "gui_time": T + 2,
-    })
+    rec = Validator(now=lambda: T).validate(
+        {
+            "barcode": "KEEP1",
+            "cell_type": "mono",
+            "cell_size": "half",
+            "cell_amount": 144,
+            "el_no": "EL03",
+            "create_time": T,
+            "ai_result": 0,
+            "ai_defects": {"cr": [[1, 24]]},
+            "ai_time": T + 1,
+            "gui_result": 1,
+            "gui_defects": {},
+            "gui_time": T + 2,
+        }
+    )
     with open_store(StoreTarget(path=path)) as store:
         store.ping()
         assert store.repo.store(rec) is Outcome.STORED

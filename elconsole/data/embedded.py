@@ -17,8 +17,10 @@ from elconsole.data.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-_LAUNCH = "from elconsole.data.embedded import run_server_here; import sys; " \
+_LAUNCH = (
+    "from elconsole.data.embedded import run_server_here; import sys; "
     "sys.exit(run_server_here(sys.argv[1:]))"
+)
 
 
 def server_command(args: list[str]) -> list[str]:
@@ -90,9 +92,16 @@ class EmbeddedServer:
     def _start_own(self, deadline: float) -> bool:
         self.port = _free_port()
         args = [
-            "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
-            "--log-file", str(self._side_file(".nx.log")),
-            "--pid-file", str(self._side_file(".nx.pid")),
+            "--db",
+            str(self.db_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-file",
+            str(self._side_file(".nx.log")),
+            "--pid-file",
+            str(self._side_file(".nx.pid")),
         ]
         log_fd = os.open(  # private like the store: the log may quote stored data
             self._side_file(".server.log"), os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600
@@ -100,7 +109,10 @@ class EmbeddedServer:
         with os.fdopen(log_fd, "ab") as err:
             self._proc = subprocess.Popen(
                 server_command(args),
-                stdin=subprocess.DEVNULL, stdout=err, stderr=err, umask=0o077,
+                stdin=subprocess.DEVNULL,
+                stdout=err,
+                stderr=err,
+                umask=0o077,
             )
         log.info("embedded store starting on 127.0.0.1:%d over %s", self.port, self.db_path)
         if not self._wait_listening(deadline):

@@ -31,6 +31,7 @@ Doc = dict[str, Any]
 
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     "panel": [
+        [("Barcode", ASCENDING)],
         [("Barcode", ASCENDING), ("create_time", ASCENDING)],
         [("create_time", ASCENDING)],
         [("EL_no", ASCENDING), ("create_time", ASCENDING)],
@@ -116,10 +117,7 @@ class PanelRepository:
 
     def _identities_stored(self, records: Sequence[StationRecord]) -> set[tuple[str, str, float]]:
         by_id = {panel_id(r): _identity(r) for r in records}
-        found = {
-            by_id[doc["_id"]]
-            for doc in self._find_in(self.db.panel, "_id", list(by_id))
-        }
+        found = {by_id[doc["_id"]] for doc in self._find_in(self.db.panel, "_id", list(by_id))}
         if self._has_foreign_panels():
             found |= self._foreign_identities([r for r in records if _identity(r) not in found])
         return found
@@ -131,9 +129,7 @@ class PanelRepository:
             self._foreign = self.db.panel.find_one(query, {"_id": 1}) is not None
         return self._foreign
 
-    def _foreign_identities(
-        self, records: Sequence[StationRecord]
-    ) -> set[tuple[str, str, float]]:
+    def _foreign_identities(self, records: Sequence[StationRecord]) -> set[tuple[str, str, float]]:
         found: set[tuple[str, str, float]] = set()
         for barcode in sorted({r.barcode for r in records}):
             for doc in self.db.panel.find({"Barcode": barcode}, _IDENTITY_FIELDS):
@@ -167,7 +163,9 @@ class PanelRepository:
             [link.get("Defect_ID") for group in links.values() for link in group]
         )
         return [
-            _stored_test(p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects)
+            _stored_test(
+                p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects
+            )
             for p in panels
         ]
 
@@ -192,7 +190,8 @@ class PanelRepository:
         self.ensure_indexes()
         query = {"create_time": {"$gte": start, "$lt": end}}
         panels = [
-            p for p in self.db.panel.find(query, _PANEL_FIELDS)
+            p
+            for p in self.db.panel.find(query, _PANEL_FIELDS)
             if _in_window(p.get("create_time"), start, end)
         ]
         older = self._barcodes_tested_before([p.get("Barcode") for p in panels], start)
@@ -204,14 +203,21 @@ class PanelRepository:
         return facts
 
     def _barcodes_tested_before(self, barcodes: Sequence[Any], start: float) -> set[str]:
+        """Return the barcodes among ``barcodes`` with a test before ``start``.
+
+        Sorted barcodes are asked for as index ranges of a chunk each:
+        nx-27017 answers a range from the index but scans for ``$in``.
+        """
         wanted = sorted({b for b in barcodes if isinstance(b, str)})
+        wanted_set = set(wanted)
         older: set[str] = set()
         for chunk in _chunks(wanted):
-            query = {"Barcode": {"$in": chunk}, "create_time": {"$lt": start}}
-            for doc in self.db.panel.find(query, {"Barcode": 1, "create_time": 1}):
+            query = {"Barcode": {"$gte": chunk[0], "$lte": chunk[-1]}}
+            for doc in self.db.panel.find(query, _IDENTITY_FIELDS):
                 when = _number(doc.get("create_time"))
-                if when is not None and when < start:
-                    older.add(doc["Barcode"])
+                barcode = doc.get("Barcode")
+                if barcode in wanted_set and when is not None and when < start:
+                    older.add(barcode)
         return older
 
     def _legacy_facts(self, panels: list[Doc], firsts: set[str]) -> list[TestFacts]:
@@ -223,7 +229,9 @@ class PanelRepository:
         )
         facts = []
         for p in panels:
-            test = _stored_test(p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects)
+            test = _stored_test(
+                p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects
+            )
             facts.append(_facts_from_test(test, p, _key(p["_id"]) in firsts))
         return facts
 
@@ -256,10 +264,16 @@ class PanelRepository:
         for chunk in _chunks(rest):
             yield from coll.find({name: {"$in": chunk}})
 
+
 _IDENTITY_FIELDS = {"Barcode": 1, "EL_no": 1, "create_time": 1}
 _PANEL_FIELDS = {
-    "Barcode": 1, "EL_no": 1, "create_time": 1, "cell_size": 1, "cell_amount": 1,
-    "summary": 1, "schema": 1,
+    "Barcode": 1,
+    "EL_no": 1,
+    "create_time": 1,
+    "cell_size": 1,
+    "cell_amount": 1,
+    "summary": 1,
+    "schema": 1,
 }
 
 
@@ -291,30 +305,50 @@ def build_documents(record: StationRecord) -> dict[str, list[Doc]]:
     ):
         for code, (row, col) in group:
             did = _hex_id(pid, "defect", by, code, str(row), str(col))
-            defects.append({"_id": did, "Type": code, "Position": [row, col], "by": by, "time": when})
-            links.append({
-                "_id": _hex_id(pid, "link", did), "Panel_ID": pid, "Defect_ID": did,
-                "by": by, "Status": status,
-            })
+            defects.append(
+                {"_id": did, "Type": code, "Position": [row, col], "by": by, "time": when}
+            )
+            links.append(
+                {
+                    "_id": _hex_id(pid, "link", did),
+                    "Panel_ID": pid,
+                    "Defect_ID": did,
+                    "by": by,
+                    "Status": status,
+                }
+            )
             summary.append([code, fate])
 
     statuses = [
-        {"_id": _hex_id(pid, "status", by), "Panel_ID": pid, "time": record.create_time,
-         "result": result, "by": by}
+        {
+            "_id": _hex_id(pid, "status", by),
+            "Panel_ID": pid,
+            "time": record.create_time,
+            "result": result,
+            "by": by,
+        }
         for by, result in (("AI", record.ai_result), ("OP", record.gui_result))
     ]
     panel: Doc = {
-        "_id": pid, "Barcode": record.barcode, "cell_type": record.cell_type,
-        "cell_size": record.cell_size, "cell_amount": record.cell_amount,
-        "EL_no": record.el_no, "create_time": record.create_time,
+        "_id": pid,
+        "Barcode": record.barcode,
+        "cell_type": record.cell_type,
+        "cell_size": record.cell_size,
+        "cell_amount": record.cell_amount,
+        "EL_no": record.el_no,
+        "create_time": record.create_time,
         "schema": SCHEMA,
         "summary": {"ai": record.ai_result, "op": record.gui_result, "defects": summary},
-        "ai_time": record.ai_time, "gui_time": record.gui_time,
+        "ai_time": record.ai_time,
+        "gui_time": record.gui_time,
     }
     if record.operator:
         panel["operator"] = record.operator
     return {
-        "defect": defects, "panel_defect": links, "panel_status": statuses, "panel": [panel],
+        "defect": defects,
+        "panel_defect": links,
+        "panel_status": statuses,
+        "panel": [panel],
     }
 
 
@@ -329,7 +363,7 @@ def _key(value: Any) -> str:
 
 def _chunks(values: Sequence[Any]) -> Iterator[list[Any]]:
     for i in range(0, len(values), CHUNK):
-        yield list(values[i:i + CHUNK])
+        yield list(values[i : i + CHUNK])
 
 
 def _grouped(docs: Iterable[Doc], field: str) -> dict[str, list[Doc]]:
@@ -365,7 +399,10 @@ def _first_tests(panels: list[Doc], older: set[str]) -> set[str]:
         if not isinstance(barcode, str) or barcode in older:
             continue
         best = first.get(barcode)
-        if best is None or (p["create_time"], _key(p["_id"])) < (best["create_time"], _key(best["_id"])):
+        if best is None or (p["create_time"], _key(p["_id"])) < (
+            best["create_time"],
+            _key(best["_id"]),
+        ):
             first[barcode] = p
     return {_key(p["_id"]) for p in first.values()}
 
@@ -390,9 +427,7 @@ def _facts_from_summary(panel: Doc, first: bool) -> TestFacts:
 
 
 def _facts_from_test(test: StoredTest, panel: Doc, first: bool) -> TestFacts:
-    defects = tuple(
-        (d.code, d.fate) for d in test.defects if d.fate is not None
-    )
+    defects = tuple((d.code, d.fate) for d in test.defects if d.fate is not None)
     return TestFacts(
         panel_id=test.panel_id,
         barcode=test.barcode,

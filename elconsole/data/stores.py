@@ -66,7 +66,7 @@ def redact(uri: str) -> str:
     if not match:
         return uri
     user = match.group(2).split(":", 1)[0]
-    return f"{match.group(1)}{user}:***@{uri[match.end():]}" if ":" in match.group(2) else uri
+    return f"{match.group(1)}{user}:***@{uri[match.end() :]}" if ":" in match.group(2) else uri
 
 
 class Store:

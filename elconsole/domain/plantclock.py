@@ -53,7 +53,9 @@ def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {key!r} (use an IANA name like Asia/Shanghai)") from exc
+        raise ValueError(
+            f"unknown time zone {key!r} (use an IANA name like Asia/Shanghai)"
+        ) from exc
 
 
 class PlantClock:

@@ -15,8 +15,18 @@ BARCODE_MAX = 64
 EARLIEST = 946684800.0  # 2000-01-01T00:00:00Z
 FUTURE_SLACK = 86400.0
 REQUIRED = (
-    "barcode", "cell_type", "cell_size", "cell_amount", "el_no", "create_time",
-    "ai_result", "ai_defects", "ai_time", "gui_result", "gui_defects", "gui_time",
+    "barcode",
+    "cell_type",
+    "cell_size",
+    "cell_amount",
+    "el_no",
+    "create_time",
+    "ai_result",
+    "ai_defects",
+    "ai_time",
+    "gui_result",
+    "gui_defects",
+    "gui_time",
 )
 OPTIONAL = ("operator",)
 CELL_TYPES = ("mono", "poly")

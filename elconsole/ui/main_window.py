@@ -71,8 +71,9 @@ class MainWindow(QMainWindow):
 
     def open_store(self) -> None:
         """Open the session's store in the background; the window stays usable."""
-        self.runner.run(lambda: _open_and_ping(self.session), self._on_store_opened,
-                        self._on_store_failed)
+        self.runner.run(
+            lambda: _open_and_ping(self.session), self._on_store_opened, self._on_store_failed
+        )
 
     def _on_store_opened(self, store: Store) -> None:
         self.session.store = store
@@ -91,8 +92,9 @@ class MainWindow(QMainWindow):
         store = self.session.store
         if store is None:
             return
-        self.runner.run(store.ping, lambda _: self._set_reachable(True),
-                        lambda _exc: self._set_reachable(False))
+        self.runner.run(
+            store.ping, lambda _: self._set_reachable(True), lambda _exc: self._set_reachable(False)
+        )
 
     def _set_reachable(self, reachable: bool) -> None:
         previous, self._reachable = self._reachable, reachable

@@ -154,8 +154,7 @@ def test_entry_stores_exactly_the_expected_documents(
 ) -> None:
     before = time.time()
     enter_example(qtbot, tab)
-    texts = [tab.defects.list_widget.item(i).text()
-             for i in range(tab.defects.list_widget.count())]
+    texts = [tab.defects.list_widget.item(i).text() for i in range(tab.defects.list_widget.count())]
     assert texts == [
         "A1 cold solder joint — rejected (AI only)",
         "B2 crack — added (operator)",
@@ -176,12 +175,24 @@ def test_entry_stores_exactly_the_expected_documents(
     assert before - 0.001 <= created <= panel["gui_time"] <= after  # ms kept
     pid = panel.pop("_id")
     assert panel == {
-        "Barcode": "PV2406110001", "cell_type": "mono", "cell_size": "half",
-        "cell_amount": 120, "EL_no": "EL-07", "create_time": created, "schema": 1,
-        "summary": {"ai": "0", "op": "0", "defects": [
-            ["cr", CONFIRMED], ["cs", REJECTED], ["cr", ADDED],
-        ]},
-        "ai_time": created, "gui_time": panel["gui_time"],
+        "Barcode": "PV2406110001",
+        "cell_type": "mono",
+        "cell_size": "half",
+        "cell_amount": 120,
+        "EL_no": "EL-07",
+        "create_time": created,
+        "schema": 1,
+        "summary": {
+            "ai": "0",
+            "op": "0",
+            "defects": [
+                ["cr", CONFIRMED],
+                ["cs", REJECTED],
+                ["cr", ADDED],
+            ],
+        },
+        "ai_time": created,
+        "gui_time": panel["gui_time"],
     }
     gui_time = panel["gui_time"]
 
@@ -194,8 +205,12 @@ def test_entry_stores_exactly_the_expected_documents(
     links = docs(mock_repo, "panel_defect")
     assert all(link["Panel_ID"] == pid for link in links)
     shown = sorted(
-        (link["by"], link["Status"], defects[link["Defect_ID"]]["Type"],
-         defects[link["Defect_ID"]]["Position"])
+        (
+            link["by"],
+            link["Status"],
+            defects[link["Defect_ID"]]["Type"],
+            defects[link["Defect_ID"]]["Position"],
+        )
         for link in links
     )
     assert shown == [
@@ -203,29 +218,31 @@ def test_entry_stores_exactly_the_expected_documents(
         ("AI", "true", "cr", [3, 17]),
         ("OP", "true", "cr", [2, 2]),
     ]
-    statuses = sorted((s["by"], s["result"], s["time"], s["Panel_ID"])
-                      for s in docs(mock_repo, "panel_status"))
+    statuses = sorted(
+        (s["by"], s["result"], s["time"], s["Panel_ID"]) for s in docs(mock_repo, "panel_status")
+    )
     assert statuses == [("AI", "0", created, pid), ("OP", "0", created, pid)]
     assert [d["EL_no"] for d in docs(mock_repo, "el")] == ["EL-07"]
 
     [test] = mock_repo.lookup("PV2406110001")
     assert (test.ai, test.op, test.el_no, test.damage) == ("0", "0", "EL-07", ())
     assert sorted((d.code, d.label, d.fate) for d in test.defects) == [
-        ("cr", "B2", ADDED), ("cr", "C17", CONFIRMED), ("cs", "A1", REJECTED),
+        ("cr", "B2", ADDED),
+        ("cr", "C17", CONFIRMED),
+        ("cs", "A1", REJECTED),
     ]
 
 
-def test_stored_message_and_form_cleared_for_next_panel(
-    qtbot: Any, tab: EntryTab
-) -> None:
+def test_stored_message_and_form_cleared_for_next_panel(qtbot: Any, tab: EntryTab) -> None:
     enter_example(qtbot, tab)
     tab.form.op_combo.setFocus()  # the operator overrides: OK
     qtbot.keyClick(tab.form.op_combo, Qt.Key.Key_Down)
     assert tab.form.op_combo.currentData() == "1"
     with qtbot.waitSignal(tab.status_message, timeout=WAIT_MS) as blocker:
         click(qtbot, tab.submit_button)
-    expected = ("Stored PV2406110001 (AI NG, operator OK, "
-                "3 defects: 1 confirmed, 1 rejected, 1 added)")
+    expected = (
+        "Stored PV2406110001 (AI NG, operator OK, 3 defects: 1 confirmed, 1 rejected, 1 added)"
+    )
     assert blocker.args == [expected]
     assert tab.result_label.text() == expected
     form = tab.form
@@ -244,8 +261,9 @@ def test_ctrl_enter_submits(qtbot: Any, tab: EntryTab, mock_repo: PanelRepositor
     scan(qtbot, tab, "PV9")
     type_station(qtbot, tab, "EL-01")
     with qtbot.waitSignal(tab.panel_submitted, timeout=WAIT_MS):
-        qtbot.keyClick(tab.form.station_edit, Qt.Key.Key_Return,
-                       Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(
+            tab.form.station_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
     [test] = mock_repo.lookup("PV9")
     assert (test.ai, test.op, test.defects) == ("1", "1", ())
 
@@ -332,9 +350,7 @@ def test_number_keys_choose_the_defect_type(qtbot: Any, tab: EntryTab) -> None:
     assert tab.raw_record()["ai_defects"] == {"bc": [[1, 1]]}
 
 
-def test_digits_typed_in_the_barcode_do_not_change_the_type(
-    qtbot: Any, tab: EntryTab
-) -> None:
+def test_digits_typed_in_the_barcode_do_not_change_the_type(qtbot: Any, tab: EntryTab) -> None:
     scan(qtbot, tab, "PV4321")
     assert tab.form.barcode_edit.text() == "PV4321"
     assert tab.defects.selected_type() == "cr"
@@ -409,9 +425,7 @@ class BlockingRepo:
         return Outcome.STORED
 
 
-def test_no_double_submission_and_never_on_the_gui_thread(
-    qtbot: Any, tmp_path: Path
-) -> None:
+def test_no_double_submission_and_never_on_the_gui_thread(qtbot: Any, tmp_path: Path) -> None:
     repo = BlockingRepo()
     tab = open_tab(qtbot, make_session(tmp_path, repo))
     scan(qtbot, tab, "PV2")

@@ -30,9 +30,18 @@ HOUR = 3600.0
 
 def record(barcode: str, when: float, el_no: str, **changes: Any) -> dict[str, Any]:
     raw: dict[str, Any] = {
-        "barcode": barcode, "cell_type": "mono", "cell_size": "half", "cell_amount": 120,
-        "el_no": el_no, "create_time": when, "ai_result": "1", "ai_defects": {},
-        "ai_time": when + 1, "gui_result": "1", "gui_defects": {}, "gui_time": when + 20,
+        "barcode": barcode,
+        "cell_type": "mono",
+        "cell_size": "half",
+        "cell_amount": 120,
+        "el_no": el_no,
+        "create_time": when,
+        "ai_result": "1",
+        "ai_defects": {},
+        "ai_time": when + 1,
+        "gui_result": "1",
+        "gui_defects": {},
+        "gui_time": when + 20,
     }
     raw.update(changes)
     return raw
@@ -86,12 +95,21 @@ def three_tests(mock_repo: PanelRepository) -> PanelRepository:
         mock_repo,
         record("PV-T-1", NOON - 2 * HOUR, "EL03"),  # 10:00, both OK
         record(
-            "PV-T-1", NOON, "EL02", ai_result="0", gui_result="0",  # 12:00
+            "PV-T-1",
+            NOON,
+            "EL02",
+            ai_result="0",
+            gui_result="0",  # 12:00
             ai_defects={"cr": [[3, 17]], "cs": [[1, 2]]},
             gui_defects={"cr": [[3, 17]], "bc": [[6, 20]]},
         ),
-        record("PV-T-1", NOON - 3 * HOUR, "EL01", ai_result="0",  # 09:00
-               ai_defects={"mr": [[2, 4]]}),
+        record(
+            "PV-T-1",
+            NOON - 3 * HOUR,
+            "EL01",
+            ai_result="0",  # 09:00
+            ai_defects={"mr": [[2, 4]]},
+        ),
         record("PV-T-2", NOON + HOUR, "EL01"),
         record("XY-9", NOON + HOUR, "EL01"),
     )
@@ -106,7 +124,9 @@ def test_lookup_lists_tests_newest_first_with_marks(qtbot, session, runner, thre
     assert tab.barcode_edit.text() == "PV-T-1"
     model = tab.tests_model
     assert [cell(model, r, 0) for r in range(3)] == [
-        "2026-03-03 12:00:00 CST", "2026-03-03 10:00:00 CST", "2026-03-03 09:00:00 CST",
+        "2026-03-03 12:00:00 CST",
+        "2026-03-03 10:00:00 CST",
+        "2026-03-03 09:00:00 CST",
     ]
     assert [cell(model, r, 1) for r in range(3)] == ["EL02", "EL03", "EL01"]
     assert cell(model, 0, 2) == "mono half 120"
@@ -119,7 +139,9 @@ def test_lookup_lists_tests_newest_first_with_marks(qtbot, session, runner, thre
     assert tab.tests_view.currentIndex().row() == 0
     assert tab.grid_view.grid == Grid(columns=20, half=True)
     assert mark_facts(tab) == [
-        (1, 2, "cs", REJECTED), (3, 17, "cr", CONFIRMED), (6, 20, "bc", ADDED),
+        (1, 2, "cs", REJECTED),
+        (3, 17, "cr", CONFIRMED),
+        (6, 20, "bc", ADDED),
     ]
     tips = {(m.row, m.col): m.tooltip for m in tab.grid_view.marks}
     assert tips[(3, 17)] == (
@@ -175,14 +197,22 @@ def test_legacy_708_lists_off_grid_defects_and_draws_none(
     assert cell(model, 0, 5) == "2"
     defects = tab.defects_model
     assert defects.rowCount() == 2
-    rows = sorted(
-        tuple(cell(defects, r, c) for c in (0, 1, 2, 3, 5)) for r in range(2)
-    )
+    rows = sorted(tuple(cell(defects, r, c) for c in (0, 1, 2, 3, 5)) for r in range(2))
     assert rows == [
-        ("R28C74", "Mixed-grade cell (mr)", "operator added (AI missed)", "operator",
-         "off-grid (not drawn)"),
-        ("R37C41", "Mixed-grade cell (mr)", "operator added (AI missed)", "operator",
-         "off-grid (not drawn)"),
+        (
+            "R28C74",
+            "Mixed-grade cell (mr)",
+            "operator added (AI missed)",
+            "operator",
+            "off-grid (not drawn)",
+        ),
+        (
+            "R37C41",
+            "Mixed-grade cell (mr)",
+            "operator added (AI missed)",
+            "operator",
+            "off-grid (not drawn)",
+        ),
     ]
     assert tab.grid_view.grid == Grid(columns=20, half=True)
     assert tab.grid_view.marks == []
@@ -192,8 +222,9 @@ def test_legacy_708_lists_off_grid_defects_and_draws_none(
 def test_empty_result_says_so(qtbot, session, runner, three_tests):
     tab = make_tab(qtbot, session, runner, three_tests)
     type_and_enter(qtbot, tab, "NOPE")
-    qtbot.waitUntil(lambda: "NOPE" in tab.message_label.text() and "…" not in
-                    tab.message_label.text())
+    qtbot.waitUntil(
+        lambda: "NOPE" in tab.message_label.text() and "…" not in tab.message_label.text()
+    )
 
     assert tab.message_label.text() == "No EL test of 'NOPE' is stored."
     assert tab.tests_model.rowCount() == 0
@@ -233,12 +264,17 @@ class FailingRepo:
         raise self.exc
 
 
-@pytest.mark.parametrize("exc, words", [
-    (StoreUnavailable("the store cannot be reached (connection refused)"),
-     "cannot be reached (connection refused)"),
-    (StoreError("the store failed: bad query"), "the store failed: bad query"),
-    (RuntimeError("boom"), "an unexpected error (RuntimeError)"),
-])
+@pytest.mark.parametrize(
+    "exc, words",
+    [
+        (
+            StoreUnavailable("the store cannot be reached (connection refused)"),
+            "cannot be reached (connection refused)",
+        ),
+        (StoreError("the store failed: bad query"), "the store failed: bad query"),
+        (RuntimeError("boom"), "an unexpected error (RuntimeError)"),
+    ],
+)
 def test_store_failure_is_a_plain_sentence(qtbot, session, runner, exc, words):
     tab = make_tab(qtbot, session, runner, FailingRepo(exc))
     with qtbot.waitSignal(tab.status_message, timeout=5000) as blocker:
@@ -279,8 +315,15 @@ class FixedRepo:
 
 def test_unknown_layout_lists_defects_without_a_grid(qtbot, session, runner):
     odd = StoredTest(
-        panel_id="p1", barcode="ODD-1", el_no="EL09", cell_type="mono", cell_size="half",
-        cell_amount=99, create_time=NOON, ai="0", op="0",
+        panel_id="p1",
+        barcode="ODD-1",
+        el_no="EL09",
+        cell_type="mono",
+        cell_size="half",
+        cell_amount=99,
+        create_time=NOON,
+        ai="0",
+        op="0",
         defects=(StoredDefect("cr", [2, 3], "AI", "true", NOON, CONFIRMED),),
         damage=("no OP verdict stored",),
     )

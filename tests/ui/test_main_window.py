@@ -20,9 +20,7 @@ def _window(qtbot: QtBot, target: StoreTarget) -> MainWindow:
     return window
 
 
-def test_embedded_store_opens_and_is_closed_with_the_window(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_embedded_store_opens_and_is_closed_with_the_window(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(qtbot, StoreTarget(path=tmp_path / "console.db"))
     assert window.state_label.text() == "opening the store…"
     assert [window.tabs.tabText(i) for i in range(3)] == ["Panel entry", "Lookup", "Statistics"]

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QLabel
 from elconsole.data.errors import StoreUnavailable
 from elconsole.data.repository import PanelRepository
 from elconsole.data.stores import StoreTarget
+from elconsole.domain import stats
 from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.domain.records import Validator
-from elconsole.domain import stats
 from elconsole.tasks import TaskRunner
 from elconsole.ui.session import Session
 from elconsole.ui.stats.tab import StatsTab
@@ -58,14 +58,28 @@ def load(qtbot: Any, tab: StatsTab, first: dt.date, last: dt.date) -> None:
 
 
 def raw(
-    barcode: str, when: str, el_no: str, ai: str, ai_defects: dict[str, Any],
-    gui: str, gui_defects: dict[str, Any],
+    barcode: str,
+    when: str,
+    el_no: str,
+    ai: str,
+    ai_defects: dict[str, Any],
+    gui: str,
+    gui_defects: dict[str, Any],
 ) -> dict[str, Any]:
     ts = CLOCK.parse(when)
     return {
-        "barcode": barcode, "cell_type": "mono", "cell_size": "full", "cell_amount": 72,
-        "el_no": el_no, "create_time": ts, "ai_result": ai, "ai_defects": ai_defects,
-        "ai_time": ts + 1, "gui_result": gui, "gui_defects": gui_defects, "gui_time": ts + 10,
+        "barcode": barcode,
+        "cell_type": "mono",
+        "cell_size": "full",
+        "cell_amount": 72,
+        "el_no": el_no,
+        "create_time": ts,
+        "ai_result": ai,
+        "ai_defects": ai_defects,
+        "ai_time": ts + 1,
+        "gui_result": gui,
+        "gui_defects": gui_defects,
+        "gui_time": ts + 10,
     }
 
 
@@ -76,8 +90,15 @@ HAND_RECORDS = [
     raw("PV1", "2026-03-03T00:00", "EL01", "1", {}, "1", {}),  # A: first second counts
     raw("PV2", "2026-03-03T11:00", "EL01", "0", {"cr": [[1, 1]]}, "1", {}),  # B
     raw("PV3", "2026-03-03T21:00", "EL02", "1", {}, "0", {"cs": [[2, 2]]}),  # C
-    raw("PV4", "2026-03-04T09:00", "EL02", "0", {"cr": [[1, 1]], "cs": [[2, 3]]},
-        "0", {"cr": [[1, 1]], "mr": [[4, 4]]}),  # D
+    raw(
+        "PV4",
+        "2026-03-04T09:00",
+        "EL02",
+        "0",
+        {"cr": [[1, 1]], "cs": [[2, 3]]},
+        "0",
+        {"cr": [[1, 1]], "mr": [[4, 4]]},
+    ),  # D
     raw("PV1", "2026-03-04T10:00", "EL01", "2", {}, "1", {}),  # E: re-test of PV1
     raw("PV5", "2026-03-04T11:00", "EL03", "1", {}, "0", {"bc": [[3, 3]]}),  # F
     raw("PV7", "2026-03-04T23:30", "EL01", "1", {}, "1", {}),  # H
@@ -122,15 +143,27 @@ def all_texts(tab: StatsTab) -> list[str]:
     return texts + [cell for row in row_texts(tab) for cell in row]
 
 
-def test_hand_figures(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                      hand_repo: PanelRepository) -> None:
+def test_hand_figures(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
     tab = make_tab(qtbot, runner, tmp_path, hand_repo)
     load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
 
-    shown = {key: tab.figures.text(key) for key in (
-        "tests", "yield", "first_pass", "ai", "op", "panel_overkill", "panel_miss",
-        "defects", "defect_overkill", "defect_miss",
-    )}
+    shown = {
+        key: tab.figures.text(key)
+        for key in (
+            "tests",
+            "yield",
+            "first_pass",
+            "ai",
+            "op",
+            "panel_overkill",
+            "panel_miss",
+            "defects",
+            "defect_overkill",
+            "defect_miss",
+        )
+    }
     assert shown == {
         "tests": "7",
         "yield": "57.14 % (4 / 7)",
@@ -145,52 +178,85 @@ def test_hand_figures(qtbot: Any, runner: TaskRunner, tmp_path: Path,
     }
     assert tab.message_label.text().startswith("7 EL tests between 2026-03-03 and 2026-03-04")
     assert row_texts(tab) == [
-        ["2026-03-03", "3", "2", "1", "66.67 % (2 / 3)", "66.67 % (2 / 3)",
-         "50.00 % (1 / 2)", "100.00 % (1 / 1)", "100.00 % (1 / 1)", "100.00 % (1 / 1)"],
-        ["2026-03-04", "4", "2", "2", "50.00 % (2 / 4)", "50.00 % (1 / 2)",
-         "0.00 % (0 / 2)", "50.00 % (1 / 2)", "50.00 % (1 / 2)", "66.67 % (2 / 3)"],
+        [
+            "2026-03-03",
+            "3",
+            "2",
+            "1",
+            "66.67 % (2 / 3)",
+            "66.67 % (2 / 3)",
+            "50.00 % (1 / 2)",
+            "100.00 % (1 / 1)",
+            "100.00 % (1 / 1)",
+            "100.00 % (1 / 1)",
+        ],
+        [
+            "2026-03-04",
+            "4",
+            "2",
+            "2",
+            "50.00 % (2 / 4)",
+            "50.00 % (1 / 2)",
+            "0.00 % (0 / 2)",
+            "50.00 % (1 / 2)",
+            "50.00 % (1 / 2)",
+            "66.67 % (2 / 3)",
+        ],
     ]
     stations = tab.station_model
-    assert [(stations.index(r, 0).data(), stations.index(r, 1).data())
-            for r in range(stations.rowCount())] == [("EL01", "4"), ("EL02", "2"), ("EL03", "1")]
+    assert [
+        (stations.index(r, 0).data(), stations.index(r, 1).data())
+        for r in range(stations.rowCount())
+    ] == [("EL01", "4"), ("EL02", "2"), ("EL03", "1")]
     assert not any("nan" in text.lower() for text in all_texts(tab))
 
 
-def test_per_shift_breakdown(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                             hand_repo: PanelRepository) -> None:
+def test_per_shift_breakdown(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
     tab = make_tab(qtbot, runner, tmp_path, hand_repo)
     load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
     tab.breakdown_combo.setCurrentIndex(tab.breakdown_combo.findData("shift"))
 
     assert [(row[0], row[1]) for row in row_texts(tab)] == [
-        ("2026-03-02 night", "1"), ("2026-03-03 day", "1"), ("2026-03-03 night", "1"),
-        ("2026-03-04 day", "3"), ("2026-03-04 night", "1"),
+        ("2026-03-02 night", "1"),
+        ("2026-03-03 day", "1"),
+        ("2026-03-03 night", "1"),
+        ("2026-03-04 day", "3"),
+        ("2026-03-04 night", "1"),
     ]
     assert tab.period_model.headerData(0, Qt.Orientation.Horizontal) == "Shift"
     assert tab.tables.tabText(0) == "Per shift"
 
 
-def test_figures_explain_themselves(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                                    hand_repo: PanelRepository) -> None:
+def test_figures_explain_themselves(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
     tab = make_tab(qtbot, runner, tmp_path, hand_repo)
     assert "over operator OK" in tab.figures.tooltip("panel_overkill")
     assert "over operator NG" in tab.figures.tooltip("panel_miss")
     assert "AI rejected / (AI confirmed + AI rejected)" in tab.figures.tooltip("defect_overkill")
-    assert "operator added / (AI confirmed + operator added)" in tab.figures.tooltip(
-        "defect_miss")
+    assert "operator added / (AI confirmed + operator added)" in tab.figures.tooltip("defect_miss")
     assert "first test" in tab.figures.tooltip("first_pass")
     assert "operator OK / tests" in tab.figures.tooltip("yield")
 
 
-def test_empty_window(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                      hand_repo: PanelRepository) -> None:
+def test_empty_window(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
     tab = make_tab(qtbot, runner, tmp_path, hand_repo)
     load(qtbot, tab, D(2026, 4, 1), D(2026, 4, 2))
 
     assert tab.message_label.text() == "No EL tests between 2026-04-01 and 2026-04-02."
     assert tab.figures.text("tests") == "0"
-    for key in ("yield", "first_pass", "panel_overkill", "panel_miss",
-                "defect_overkill", "defect_miss"):
+    for key in (
+        "yield",
+        "first_pass",
+        "panel_overkill",
+        "panel_miss",
+        "defect_overkill",
+        "defect_miss",
+    ):
         assert tab.figures.text(key) == "no data"
     assert tab.period_model.rowCount() == 0
     texts = all_texts(tab)
@@ -198,12 +264,12 @@ def test_empty_window(qtbot: Any, runner: TaskRunner, tmp_path: Path,
     assert not any("0 %" in text or "0.00 %" in text for text in texts)
 
 
-def test_rate_without_denominator_is_no_data(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                                             mock_repo: PanelRepository) -> None:
+def test_rate_without_denominator_is_no_data(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, mock_repo: PanelRepository
+) -> None:
     # One OK test without defects: yield 1 / 1; panel miss has 0 operator NG;
     # both defect rates have 0 defects -> "no data", never 0 %.
-    mock_repo.store(Validator().validate(raw("PV9", "2026-03-03T12:00", "EL01", "1", {},
-                                             "1", {})))
+    mock_repo.store(Validator().validate(raw("PV9", "2026-03-03T12:00", "EL01", "1", {}, "1", {})))
     tab = make_tab(qtbot, runner, tmp_path, mock_repo)
     load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 3))
 
@@ -215,13 +281,14 @@ def test_rate_without_denominator_is_no_data(qtbot: Any, runner: TaskRunner, tmp
     assert row_texts(tab)[0][7:] == ["no data", "no data", "no data"]
 
 
-def test_shared_figures(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                        mock_repo: PanelRepository) -> None:
+def test_shared_figures(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, mock_repo: PanelRepository
+) -> None:
     validator = Validator()
     with SHARED_RECORDS.open(encoding="utf-8") as fh:
         records = [validator.validate(json.loads(line)) for line in fh if line.strip()]
     for i in range(0, len(records), 1000):
-        mock_repo.store_many(records[i:i + 1000])
+        mock_repo.store_many(records[i : i + 1000])
     tab = make_tab(qtbot, runner, tmp_path, mock_repo)
     load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 5))
 
@@ -234,7 +301,9 @@ def test_shared_figures(qtbot: Any, runner: TaskRunner, tmp_path: Path,
     assert tab.figures.text("defect_overkill") == "35.30 % (323 / 915)"
     assert tab.figures.text("defect_miss") == "13.83 % (95 / 687)"
     assert [(row[0], row[1]) for row in row_texts(tab)] == [
-        ("2026-03-03", "1,180"), ("2026-03-04", "1,173"), ("2026-03-05", "1,155"),
+        ("2026-03-03", "1,180"),
+        ("2026-03-04", "1,173"),
+        ("2026-03-05", "1,155"),
     ]
 
 
@@ -246,13 +315,19 @@ class _FailingRepo:
         raise self.exc
 
 
-@pytest.mark.parametrize("exc, reason", [
-    (StoreUnavailable("the store cannot be reached (connection refused)"),
-     "the store cannot be reached (connection refused)"),
-    (RuntimeError("boom"), "an unexpected error (RuntimeError: boom)"),
-])
-def test_failing_store(qtbot: Any, runner: TaskRunner, tmp_path: Path,
-                       exc: BaseException, reason: str) -> None:
+@pytest.mark.parametrize(
+    "exc, reason",
+    [
+        (
+            StoreUnavailable("the store cannot be reached (connection refused)"),
+            "the store cannot be reached (connection refused)",
+        ),
+        (RuntimeError("boom"), "an unexpected error (RuntimeError: boom)"),
+    ],
+)
+def test_failing_store(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, exc: BaseException, reason: str
+) -> None:
     tab = make_tab(qtbot, runner, tmp_path, _FailingRepo(exc))
     tab.set_range(D(2026, 3, 3), D(2026, 3, 4))
     with qtbot.waitSignal(tab.status_message, timeout=WAIT_MS) as blocker:
@@ -280,8 +355,9 @@ class _RecordingRepo:
         return []
 
 
-def test_store_opened_loads_the_last_seven_days(qtbot: Any, runner: TaskRunner,
-                                                tmp_path: Path) -> None:
+def test_store_opened_loads_the_last_seven_days(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path
+) -> None:
     repo = _RecordingRepo()
     tab = make_tab(qtbot, runner, tmp_path, repo)
     tab.store_opened()
@@ -308,8 +384,9 @@ def test_from_after_to_asks_nothing(qtbot: Any, runner: TaskRunner, tmp_path: Pa
 
 
 def _facts(n: int, when: float) -> list[stats.TestFacts]:
-    return [stats.TestFacts(f"p{i}", f"B{i}", "EL01", when + i, "full 72", "1", "1")
-            for i in range(n)]
+    return [
+        stats.TestFacts(f"p{i}", f"B{i}", "EL01", when + i, "full 72", "1", "1") for i in range(n)
+    ]
 
 
 class _SlowFirstRepo:

@@ -162,8 +162,11 @@ class DefectsPanel(QWidget):
 
     def _on_confirm_button_clicked(self) -> None:
         added = self._marks.confirm_all()
-        self.show_note(f"Operator confirmed {added} AI mark(s)." if added
-                       else "Every AI mark is already confirmed.")
+        self.show_note(
+            f"Operator confirmed {added} AI mark(s)."
+            if added
+            else "Every AI mark is already confirmed."
+        )
         self._changed()
 
     def _on_clear_button_clicked(self) -> None:
@@ -285,10 +288,12 @@ class DefectsPanel(QWidget):
 
     def _refresh_grid(self) -> None:
         chosen = self._chosen()
-        self.grid_view.set_marks([
-            Mark(m.row, m.col, m.code, m.fate, selected=_key(m) == chosen)
-            for m in self._marks.fated()
-        ])
+        self.grid_view.set_marks(
+            [
+                Mark(m.row, m.col, m.code, m.fate, selected=_key(m) == chosen)
+                for m in self._marks.fated()
+            ]
+        )
 
 
 def _key(mark: FatedMark) -> tuple[int, int, str]:

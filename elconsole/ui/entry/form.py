@@ -24,7 +24,10 @@ from elconsole.domain.records import CELL_TYPES, clean_barcode
 log = logging.getLogger(__name__)
 
 LAYOUT_CHOICES: tuple[tuple[str, int], ...] = (
-    ("full", 60), ("full", 72), ("half", 120), ("half", 144),
+    ("full", 60),
+    ("full", 72),
+    ("half", 120),
+    ("half", 144),
 )
 DEFAULT_LAYOUT = ("half", 144)
 VERDICTS: tuple[tuple[str, str], ...] = (("NG", "0"), ("OK", "1"), ("other", "2"))
@@ -91,20 +94,29 @@ class PanelForm(QObject):
         self.ai_combo = _combo([(f"{n} ({c})", c) for n, c in VERDICTS])
         self.op_combo = _combo([(f"{n} ({c})", c) for n, c in VERDICTS])
         self.reset_verdicts()
-        self.identity = self._row([
-            ("barcode", "&Barcode", self.barcode_edit, 3),
-            ("el_no", "EL &station", self.station_edit, 1),
-            ("cell_type", "Cell &type", self.cell_type_combo, 0),
-            ("layout", "&Layout", self.layout_combo, 0),
-            ("time", "Tested at", self.time_edit, 0),
-        ])
-        self.verdicts = self._row([
-            ("ai_result", "AI &verdict", self.ai_combo, 0),
-            ("gui_result", "O&perator verdict", self.op_combo, 0),
-        ])
+        self.identity = self._row(
+            [
+                ("barcode", "&Barcode", self.barcode_edit, 3),
+                ("el_no", "EL &station", self.station_edit, 1),
+                ("cell_type", "Cell &type", self.cell_type_combo, 0),
+                ("layout", "&Layout", self.layout_combo, 0),
+                ("time", "Tested at", self.time_edit, 0),
+            ]
+        )
+        self.verdicts = self._row(
+            [
+                ("ai_result", "AI &verdict", self.ai_combo, 0),
+                ("gui_result", "O&perator verdict", self.op_combo, 0),
+            ]
+        )
         self._order: list[QWidget] = [
-            self.barcode_edit, self.station_edit, self.cell_type_combo,
-            self.layout_combo, self.time_edit, self.ai_combo, self.op_combo,
+            self.barcode_edit,
+            self.station_edit,
+            self.cell_type_combo,
+            self.layout_combo,
+            self.time_edit,
+            self.ai_combo,
+            self.op_combo,
         ]
 
     def set_tab_order(self, *after: QWidget) -> None:
@@ -135,8 +147,10 @@ class PanelForm(QObject):
         edit.setDisplayFormat(TIME_FORMAT)
         edit.setMinimumDateTime(QDateTime(QDate(2000, 1, 1), QTime(0, 0), self._zone))
         edit.setSpecialValueText(UNSET_TIME)
-        edit.setToolTip(f"Plant time ({self._clock.zone_name}). create_time and ai_time: "
-                        "set when the barcode is scanned, else on submission")
+        edit.setToolTip(
+            f"Plant time ({self._clock.zone_name}). create_time and ai_time: "
+            "set when the barcode is scanned, else on submission"
+        )
         edit.setDateTime(edit.minimumDateTime())
         return edit
 
@@ -231,7 +245,8 @@ class PanelForm(QObject):
     def suggest_verdicts(self, ai_ng: bool, op_ng: bool) -> None:
         """Set each verdict to NG or OK unless the user chose it."""
         for name, combo, ng in (
-            ("ai_result", self.ai_combo, ai_ng), ("gui_result", self.op_combo, op_ng),
+            ("ai_result", self.ai_combo, ai_ng),
+            ("gui_result", self.op_combo, op_ng),
         ):
             if name not in self._explicit:
                 combo.setCurrentIndex(combo.findData(NG_CODE if ng else OK_CODE))

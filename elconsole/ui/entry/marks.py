@@ -92,8 +92,7 @@ class MarkSets:
         found = sorted({k[0] for k in self._sets[mode]})
         order = [c for c in codes if c in found] + [c for c in found if c not in codes]
         return {
-            code: [[r, c] for k, r, c in sorted(self._sets[mode]) if k == code]
-            for code in order
+            code: [[r, c] for k, r, c in sorted(self._sets[mode]) if k == code] for code in order
         }
 
 

@@ -52,9 +52,7 @@ class EntryTab(QWidget):
     status_message = Signal(str)
     panel_submitted = Signal(str)
 
-    def __init__(
-        self, session: Session, runner: TaskRunner, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, session: Session, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self._runner = runner
@@ -172,8 +170,10 @@ class EntryTab(QWidget):
         if stored:
             text = f"Stored {record.barcode} ({summary(record)})"
         else:
-            text = (f"{record.barcode} was already stored (same station and time); "
-                    "nothing new was written")
+            text = (
+                f"{record.barcode} was already stored (same station and time); "
+                "nothing new was written"
+            )
         self._clear_for_next()
         self._show_result(text, "ok" if stored else "note")
         self.status_message.emit(text)
@@ -238,18 +238,21 @@ class EntryTab(QWidget):
 def summary(record: StationRecord) -> str:
     """Return e.g. ``AI NG, operator OK, 2 defects: 1 confirmed, 1 added``."""
     fates = reconcile(record)
-    counts = Counter({CONFIRMED: len(fates.confirmed), REJECTED: len(fates.rejected),
-                      ADDED: len(fates.added)})
-    return (f"AI {verdict_label(record.ai_result)}, "
-            f"operator {verdict_label(record.gui_result)}, "
-            f"{describe_counts(counts)}")
+    counts = Counter(
+        {CONFIRMED: len(fates.confirmed), REJECTED: len(fates.rejected), ADDED: len(fates.added)}
+    )
+    return (
+        f"AI {verdict_label(record.ai_result)}, "
+        f"operator {verdict_label(record.gui_result)}, "
+        f"{describe_counts(counts)}"
+    )
 
 
 def _shown(value: object) -> str:
     if value in ("", None):
         return ""
     text = repr(value)
-    return text if len(text) <= VALUE_SHOWN else text[:VALUE_SHOWN - 3] + "..."
+    return text if len(text) <= VALUE_SHOWN else text[: VALUE_SHOWN - 3] + "..."
 
 
 def _label(name: str, style: str) -> QLabel:

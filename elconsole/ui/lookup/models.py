@@ -94,8 +94,13 @@ class TestTableModel(QAbstractTableModel):
 
     __test__ = False  # not a pytest class, despite its name
     HEADERS = (
-        "Tested (plant time)", "Station", "Layout", "AI verdict",
-        "Operator verdict", "Defects", "Damaged",
+        "Tested (plant time)",
+        "Station",
+        "Layout",
+        "AI verdict",
+        "Operator verdict",
+        "Defects",
+        "Damaged",
     )
 
     def __init__(self, clock: PlantClock, parent: Any = None) -> None:
@@ -141,8 +146,12 @@ class TestTableModel(QAbstractTableModel):
 
     def _text(self, test: StoredTest, column: int) -> str:
         values = (
-            self._clock.format(test.create_time), test.el_no, layout_text(test),
-            verdict_label(test.ai), verdict_label(test.op), str(len(test.defects)),
+            self._clock.format(test.create_time),
+            test.el_no,
+            layout_text(test),
+            verdict_label(test.ai),
+            verdict_label(test.op),
+            str(len(test.defects)),
             "damaged" if test.damage else "",
         )
         return values[column]
@@ -216,7 +225,11 @@ class DefectTableModel(QAbstractTableModel):
     def _text(self, d: StoredDefect, column: int) -> str:
         assert self._test is not None
         values = (
-            d.label, type_text(self._catalog, d.code), fate_phrase(d.fate),
-            who_phrase(d.by), time_text(self._clock, d.time), defect_note(self._test, d),
+            d.label,
+            type_text(self._catalog, d.code),
+            fate_phrase(d.fate),
+            who_phrase(d.by),
+            time_text(self._clock, d.time),
+            defect_note(self._test, d),
         )
         return values[column]

@@ -8,8 +8,19 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListView,
-    QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from elconsole.data.errors import StoreError, StoreUnavailable
@@ -18,7 +29,11 @@ from elconsole.domain.records import clean_barcode, verdict_label
 from elconsole.tasks import TaskRunner
 from elconsole.ui.lookup.legend import GridLegend
 from elconsole.ui.lookup.models import (
-    DefectTableModel, TestTableModel, defect_note, layout_text, marks_for,
+    DefectTableModel,
+    TestTableModel,
+    defect_note,
+    layout_text,
+    marks_for,
 )
 from elconsole.ui.session import Session
 from elconsole.ui.widgets.cell_grid import CellGridView, Mark
@@ -168,9 +183,11 @@ class LookupTab(QWidget):
         self.candidates_view.clicked.connect(self._on_candidates_view_activated)
         self.candidates_view.activated.connect(self._on_candidates_view_activated)
         self.tests_view.selectionModel().currentRowChanged.connect(
-            self._on_tests_selection_current_row_changed)
+            self._on_tests_selection_current_row_changed
+        )
         self.defects_view.selectionModel().currentRowChanged.connect(
-            self._on_defects_selection_current_row_changed)
+            self._on_defects_selection_current_row_changed
+        )
         self.grid_view.cell_clicked.connect(self._on_grid_view_cell_clicked)
 
     # -- public ----------------------------------------------------------------
@@ -275,7 +292,8 @@ class LookupTab(QWidget):
         if test is not None and grid is None:
             self.unknown_label.setText(
                 f"Unknown layout ({layout_text(test)}): no module has it, "
-                "so the cells cannot be drawn. The defects are listed on the right.")
+                "so the cells cannot be drawn. The defects are listed on the right."
+            )
             self.grid_stack.setCurrentWidget(self.unknown_label)
         else:
             self.grid_stack.setCurrentWidget(self.grid_view)
@@ -290,9 +308,7 @@ class LookupTab(QWidget):
             return
         marks = marks_for(test, self._session.catalog, self._session.clock)
         spot = defect.row_col if defect is not None else None
-        self.grid_view.set_marks([
-            m if (m.row, m.col) != spot else _selected(m) for m in marks
-        ])
+        self.grid_view.set_marks([m if (m.row, m.col) != spot else _selected(m) for m in marks])
 
 
 # -- helpers -------------------------------------------------------------------

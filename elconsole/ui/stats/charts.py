@@ -54,7 +54,10 @@ class CategoryAxis(pg.AxisItem):
         self.update()
 
     def tickValues(  # noqa: N802 - pyqtgraph override
-        self, minVal: float, maxVal: float, size: float  # noqa: N803
+        self,
+        minVal: float,
+        maxVal: float,
+        size: float,  # noqa: N803
     ) -> list[tuple[float, list[float]]]:
         if not self._labels:
             return []
@@ -186,10 +189,16 @@ class BarChart(_Chart):
         base = np.zeros(len(x))
         for s in series:
             height = _numbers(s.values)
-            self._add(pg.BarGraphItem(
-                x=x, height=height, y0=base.copy(), width=BAR_SPAN,
-                brush=s.colour, pen=pg.mkPen(BACKGROUND, width=0.5),
-            ))
+            self._add(
+                pg.BarGraphItem(
+                    x=x,
+                    height=height,
+                    y0=base.copy(),
+                    width=BAR_SPAN,
+                    brush=s.colour,
+                    pen=pg.mkPen(BACKGROUND, width=0.5),
+                )
+            )
             base += height
         return float(base.max(initial=0.0))
 
@@ -199,10 +208,15 @@ class BarChart(_Chart):
         for i, s in enumerate(series):
             height = _numbers(s.values)
             offset = (i - (len(series) - 1) / 2) * width
-            self._add(pg.BarGraphItem(
-                x=x + offset, height=height, width=width * 0.92,
-                brush=s.colour, pen=pg.mkPen(BACKGROUND, width=0.5),
-            ))
+            self._add(
+                pg.BarGraphItem(
+                    x=x + offset,
+                    height=height,
+                    width=width * 0.92,
+                    brush=s.colour,
+                    pen=pg.mkPen(BACKGROUND, width=0.5),
+                )
+            )
             top = max(top, float(height.max(initial=0.0)))
         return top
 
@@ -222,10 +236,18 @@ class RateChart(_Chart):
                 continue
             x = np.array([p[0] for p in points], dtype=float)
             y = np.array([p[1] for p in points], dtype=float)
-            self._add(pg.PlotDataItem(
-                x, y, pen=pg.mkPen(s.colour, width=2), connect=_runs(x),
-                symbol="o", symbolSize=6, symbolBrush=s.colour, symbolPen=s.colour,
-            ))
+            self._add(
+                pg.PlotDataItem(
+                    x,
+                    y,
+                    pen=pg.mkPen(s.colour, width=2),
+                    connect=_runs(x),
+                    symbol="o",
+                    symbolSize=6,
+                    symbolBrush=s.colour,
+                    symbolPen=s.colour,
+                )
+            )
             top = max(top, float(y.max()))
         self._set_x_range(len(categories))
         self.getPlotItem().setYRange(0, max(top * 1.1, 1.0), padding=0)
@@ -237,7 +259,7 @@ def wrap_label(text: str, longest: int = 12) -> str:
     if len(text) <= longest or not spaces:
         return text
     cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return f"{text[:cut]}\n{text[cut + 1:]}"
+    return f"{text[:cut]}\n{text[cut + 1 :]}"
 
 
 def _numbers(values: Sequence[float | None]) -> np.ndarray:

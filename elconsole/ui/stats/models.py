@@ -57,75 +57,100 @@ class Figure:
 
 
 TESTS = Figure(
-    "tests", "Tests",
+    "tests",
+    "Tests",
     "EL tests whose create time lies in the window; every re-test counts.",
     lambda t: count(t.tests),
 )
 YIELD = Figure(
-    "yield", "Yield",
+    "yield",
+    "Yield",
     "Yield = operator OK / tests.",
     lambda t: ratio(t.op["ok"], t.tests),
 )
 FIRST_PASS = Figure(
-    "first_pass", "First-pass yield",
+    "first_pass",
+    "First-pass yield",
     "First-pass yield = barcodes whose first test in the store falls in the window\n"
     "and was OK (operator verdict) / all barcodes whose first test falls in the window.",
     lambda t: ratio(t.first_ok, t.first_tests),
 )
 AI_VERDICTS = Figure(
-    "ai", "AI OK / NG / other",
+    "ai",
+    "AI OK / NG / other",
     "The AI's verdicts of the tests: OK, NG and any other code (e.g. 2).",
     lambda t: verdicts(t.ai),
 )
 OP_VERDICTS = Figure(
-    "op", "Operator OK / NG / other",
+    "op",
+    "Operator OK / NG / other",
     "The operator's final verdicts of the tests: OK, NG and any other code.",
     lambda t: verdicts(t.op),
 )
 OP_OK = Figure("op_ok", "OK", "Tests the operator judged OK.", lambda t: count(t.op["ok"]))
 OP_NG = Figure("op_ng", "NG", "Tests the operator judged NG.", lambda t: count(t.op["ng"]))
 PANEL_OVERKILL = Figure(
-    "panel_overkill", "Panel overkill rate",
-    "Panel overkill = tests the AI judged NG and the operator OK;\n"
-    "the rate is over operator OK.",
+    "panel_overkill",
+    "Panel overkill rate",
+    "Panel overkill = tests the AI judged NG and the operator OK;\nthe rate is over operator OK.",
     lambda t: ratio(t.panel_overkill, t.op["ok"]),
 )
 PANEL_MISS = Figure(
-    "panel_miss", "Panel miss rate",
-    "Panel miss = tests the AI judged OK and the operator NG;\n"
-    "the rate is over operator NG.",
+    "panel_miss",
+    "Panel miss rate",
+    "Panel miss = tests the AI judged OK and the operator NG;\nthe rate is over operator NG.",
     lambda t: ratio(t.panel_miss, t.op["ng"]),
 )
 DEFECTS = Figure(
-    "defects", "Defects conf. / rej. / added",
+    "defects",
+    "Defects conf. / rej. / added",
     "Defects the AI marked and the operator kept (AI confirmed),\n"
     "the AI marked and the operator removed (AI rejected),\n"
     "and the operator marked himself (operator added).",
     lambda t: " / ".join(count(t.defects[k]) for k in (CONFIRMED, REJECTED, ADDED)),
 )
 DEFECT_OVERKILL = Figure(
-    "defect_overkill", "Defect overkill rate",
+    "defect_overkill",
+    "Defect overkill rate",
     "Defect overkill rate = AI rejected / (AI confirmed + AI rejected).",
     lambda t: ratio(t.defects[REJECTED], t.ai_judged),
 )
 DEFECT_MISS = Figure(
-    "defect_miss", "Defect miss rate",
+    "defect_miss",
+    "Defect miss rate",
     "Defect miss rate = operator added / (AI confirmed + operator added).",
     lambda t: ratio(t.defects[ADDED], t.real_defects),
 )
 DAMAGED = Figure(
-    "damaged", "Damaged tests",
+    "damaged",
+    "Damaged tests",
     "Tests whose stored documents are incomplete or inconsistent (old data).",
     lambda t: count(t.damaged),
 )
 
 KEY_FIGURES: tuple[Figure, ...] = (
-    TESTS, YIELD, FIRST_PASS, AI_VERDICTS, OP_VERDICTS, PANEL_OVERKILL, PANEL_MISS,
-    DEFECTS, DEFECT_OVERKILL, DEFECT_MISS, DAMAGED,
+    TESTS,
+    YIELD,
+    FIRST_PASS,
+    AI_VERDICTS,
+    OP_VERDICTS,
+    PANEL_OVERKILL,
+    PANEL_MISS,
+    DEFECTS,
+    DEFECT_OVERKILL,
+    DEFECT_MISS,
+    DAMAGED,
 )
 TABLE_FIGURES: tuple[Figure, ...] = (
-    TESTS, OP_OK, OP_NG, YIELD, FIRST_PASS, PANEL_OVERKILL, PANEL_MISS,
-    DEFECT_OVERKILL, DEFECT_MISS,
+    TESTS,
+    OP_OK,
+    OP_NG,
+    YIELD,
+    FIRST_PASS,
+    PANEL_OVERKILL,
+    PANEL_MISS,
+    DEFECT_OVERKILL,
+    DEFECT_MISS,
 )
 
 

@@ -115,8 +115,15 @@ class StatsTab(QWidget):
 
     def _init_layout(self) -> None:
         controls = QHBoxLayout()
-        for widget in (QLabel("From"), self.from_edit, QLabel("to"), self.to_edit,
-                       QLabel("Trend"), self.breakdown_combo, self.refresh_button):
+        for widget in (
+            QLabel("From"),
+            self.from_edit,
+            QLabel("to"),
+            self.to_edit,
+            QLabel("Trend"),
+            self.breakdown_combo,
+            self.refresh_button,
+        ):
             controls.addWidget(widget)
         controls.addSpacing(12)
         controls.addWidget(self.zone_label)
@@ -265,8 +272,7 @@ class StatsTab(QWidget):
             return
         zone = self._session.clock.zone_name
         self.message_label.setText(
-            f"{total.tests:,} EL tests between {request.days_text} "
-            f"(whole days, {zone})."
+            f"{total.tests:,} EL tests between {request.days_text} (whole days, {zone})."
         )
         self._show_periods()
         self._show_types()
@@ -305,8 +311,11 @@ class StatsTab(QWidget):
         groups = self._report.breakdowns["type"]
         codes = list(catalog.codes) + sorted(set(groups) - set(catalog.codes))
         series = [
-            Series(FATE_NAMES[fate], FATE_COLOURS[fate],
-                   [groups[c].defects[fate] if c in groups else 0 for c in codes])
+            Series(
+                FATE_NAMES[fate],
+                FATE_COLOURS[fate],
+                [groups[c].defects[fate] if c in groups else 0 for c in codes],
+            )
             for fate in (CONFIRMED, REJECTED, ADDED)
         ]
         self.type_chart.set_data([wrap_label(catalog.label(c)) for c in codes], series)

@@ -163,9 +163,15 @@ class CellGridView(QWidget):
         elif mark.fate == ADDED:
             painter.setPen(QPen(QColor("white"), 1))
             painter.setBrush(colour)
-            painter.drawPolygon(QPolygonF([
-                QPointF(body.center().x(), body.top()), body.bottomRight(), body.bottomLeft(),
-            ]))
+            painter.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(body.center().x(), body.top()),
+                        body.bottomRight(),
+                        body.bottomLeft(),
+                    ]
+                )
+            )
         else:
             painter.setPen(QPen(QColor("white"), 1))
             painter.setBrush(colour)
