@@ -171,15 +171,18 @@ class PanelRepository:
 
     @mapped_errors
     def find_barcodes(self, fragment: str, limit: int = 50) -> list[str]:
-        """Return stored barcodes that contain ``fragment`` (plain text, no pattern)."""
+        """Return the first ``limit`` stored barcodes (sorted) that contain ``fragment``.
+
+        The fragment is plain text, never a pattern.
+        """
         if not isinstance(fragment, str) or not fragment:
             return []
         self.ensure_indexes()
         query = {"Barcode": {"$regex": re.escape(fragment)}}
-        found: dict[str, None] = {}
-        for doc in self.db.panel.find(query, {"Barcode": 1}).limit(limit * 4):
+        found: set[str] = set()
+        for doc in self.db.panel.find(query, {"Barcode": 1, "_id": 0}):
             if isinstance(doc.get("Barcode"), str):
-                found.setdefault(doc["Barcode"], None)
+                found.add(doc["Barcode"])
         return sorted(found)[:limit]
 
     # -- reading a window for statistics -----------------------------------

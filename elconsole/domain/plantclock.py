@@ -82,7 +82,10 @@ class PlantClock:
             raise ValueError(f"{text!r} is not an ISO date or date-time") from exc
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.tz)
-        return moment.timestamp()
+        try:
+            return moment.timestamp()
+        except (OverflowError, ValueError) as exc:
+            raise ValueError(f"{text!r} is out of the range of dates the console handles") from exc
 
     def local(self, ts: float) -> dt.datetime:
         """Return the plant-local date-time of unix seconds."""

@@ -40,6 +40,8 @@ from elconsole.ui.widgets.cell_grid import CellGridView, Mark
 
 log = logging.getLogger(__name__)
 
+CANDIDATE_LIMIT = 50
+
 HINT = "Scan or type a barcode (or part of one) and press Enter."
 
 
@@ -56,7 +58,7 @@ def fetch(session: Session, barcode: str) -> LookupResult:
     """Look a barcode up (runs off the GUI thread); candidates only when none match."""
     repo = session.repo
     tests = repo.lookup(barcode)
-    candidates = [] if tests else repo.find_barcodes(barcode)
+    candidates = [] if tests else repo.find_barcodes(barcode, CANDIDATE_LIMIT)
     return LookupResult(barcode, tests, [c for c in candidates if c != barcode])
 
 
@@ -352,7 +354,8 @@ def _not_found_sentence(result: LookupResult) -> str:
     count = len(result.candidates)
     if count:
         noun = "barcode contains" if count == 1 else "barcodes contain"
-        sentence += f" {count} stored {noun} it: pick one on the left."
+        more = "At least " if count >= CANDIDATE_LIMIT else ""
+        sentence += f" {more}{count} stored {noun} it: pick one on the left."
     return sentence
 
 
