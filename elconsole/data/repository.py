@@ -156,18 +156,7 @@ class PanelRepository:
         self.ensure_indexes()
         panels = list(self.db.panel.find({"Barcode": barcode}))
         panels.sort(key=lambda p: _number(p.get("create_time")) or 0.0, reverse=True)
-        ids = [p["_id"] for p in panels]
-        statuses = self._statuses_of(ids)
-        links = self._links_of(ids)
-        defects = self._defects_by_id(
-            [link.get("Defect_ID") for group in links.values() for link in group]
-        )
-        return [
-            _stored_test(
-                p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects
-            )
-            for p in panels
-        ]
+        return self._stored_tests(panels)
 
     @mapped_errors
     def find_barcodes(self, fragment: str, limit: int = 50) -> list[str]:
@@ -224,19 +213,24 @@ class PanelRepository:
         return older
 
     def _legacy_facts(self, panels: list[Doc], firsts: set[str]) -> list[TestFacts]:
+        return [
+            _facts_from_test(test, test.panel_id in firsts) for test in self._stored_tests(panels)
+        ]
+
+    def _stored_tests(self, panels: list[Doc]) -> list[StoredTest]:
+        """Return the panels with their verdicts and defects read from the other collections."""
         ids = [p["_id"] for p in panels]
         statuses = self._statuses_of(ids)
         links = self._links_of(ids)
         defects = self._defects_by_id(
             [link.get("Defect_ID") for group in links.values() for link in group]
         )
-        facts = []
-        for p in panels:
-            test = _stored_test(
+        return [
+            _stored_test(
                 p, statuses.get(_key(p["_id"]), []), links.get(_key(p["_id"]), []), defects
             )
-            facts.append(_facts_from_test(test, p, _key(p["_id"]) in firsts))
-        return facts
+            for p in panels
+        ]
 
     # -- shared readers ------------------------------------------------------
 
@@ -429,17 +423,16 @@ def _facts_from_summary(panel: Doc, first: bool) -> TestFacts:
     )
 
 
-def _facts_from_test(test: StoredTest, panel: Doc, first: bool) -> TestFacts:
-    defects = tuple((d.code, d.fate) for d in test.defects if d.fate is not None)
+def _facts_from_test(test: StoredTest, first: bool) -> TestFacts:
     return TestFacts(
         panel_id=test.panel_id,
         barcode=test.barcode,
         el_no=test.el_no,
         create_time=test.create_time,
-        layout=_layout(panel),
+        layout=f"{test.cell_size} {test.cell_amount}",
         ai=test.ai,
         op=test.op,
-        defects=defects,
+        defects=tuple((d.code, d.fate) for d in test.defects if d.fate is not None),
         first_pass=first,
         damage=test.damage,
     )
