@@ -423,3 +423,19 @@ def test_sample_data_figures(any_repo: PanelRepository, sample_lines: list[dict]
     before = counts(any_repo)
     assert set(import_lines(any_repo, sample_lines[:700])) == {Outcome.PRESENT}
     assert counts(any_repo) == before
+
+
+def test_window_report_and_filter_choices(any_repo: PanelRepository) -> None:
+    clock = PlantClock(ZoneInfo("UTC"))
+    base = raw("HEAT1", el_no="EL-A", ai_result="0", ai_defects={"cr": [[3, 7]]})
+    base.update(gui_result="0", gui_defects={"cr": [[3, 7]]})
+    other = raw("HEAT2", T + 5, el_no="EL-B", cell_amount=72)
+    any_repo.store_many([V.validate(base), V.validate(other)])
+    report = any_repo.window_report(clock, T - 10, T + 10, ("station",), stations={"EL-A"})
+    assert report.total.tests == 1
+    assert set(report.breakdowns["station"]) == {"EL-A"}
+    [(layout, heat)] = report.heat.items()
+    assert heat == {("cr", "ai_confirmed", 3, 7): 1}
+    stations, layouts = any_repo.filter_choices()
+    assert stations == ["EL-A", "EL-B"]
+    assert len(layouts) == 2 and layout in layouts

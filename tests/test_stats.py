@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -298,3 +299,27 @@ def test_retests_and_first_pass_through_a_repository(any_repo: PanelRepository) 
     out = compute(any_repo.window_facts(START - 86400, END), clock, START - 86400, END).as_json()
     assert out["tests"] == 5
     assert out["first_pass"] == {"first_tests": 3, "ok": 1}  # X#1 NG, Y#1 NG, Z OK
+
+
+def test_filters_keep_only_the_chosen_stations_and_layouts(clock: PlantClock) -> None:
+    facts = [
+        fact(1, START, "1", "1"),
+        replace(fact(2, START + 1, "0", "0", [("cr", CONFIRMED)]), el_no="EL-02"),
+        replace(fact(3, START + 2, "0", "1"), layout="full 60"),
+    ]
+    both = compute(facts, clock, START, END, stations={"EL01", "EL-02"}, layouts={"full 72"})
+    assert both.total.tests == 2
+    assert compute(facts, clock, START, END, stations={"EL-02"}).total.op["ng"] == 1
+    assert compute(facts, clock, START, END, layouts={"full 60"}).total.op["ok"] == 1
+    assert compute(facts, clock, START, END, stations=set()).total.tests == 0
+
+
+def test_heat_counts_defects_per_layout_and_cell(clock: PlantClock) -> None:
+    cells = (("cr", CONFIRMED, 3, 17), ("cs", REJECTED, 1, 1))
+    facts = [
+        replace(fact(1, START, "0", "0"), cells=cells),
+        replace(fact(2, START + 1, "0", "0"), cells=cells[:1]),
+        replace(fact(3, END, "0", "0"), cells=cells),  # outside the window
+    ]
+    heat = compute(facts, clock, START, END).heat
+    assert heat == {"full 72": {("cr", CONFIRMED, 3, 17): 2, ("cs", REJECTED, 1, 1): 1}}

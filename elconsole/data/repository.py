@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Collection as Many
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -17,8 +18,9 @@ from pymongo.errors import BulkWriteError
 
 from elconsole.data.errors import mapped_errors
 from elconsole.domain.history import StoredDefect, StoredTest, fate_of
+from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import StationRecord, reconcile
-from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, TestFacts
+from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Report, TestFacts, compute
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +196,30 @@ class PanelRepository:
         facts.extend(self._legacy_facts(legacy, firsts))
         return facts
 
+    @mapped_errors
+    def window_report(
+        self,
+        clock: PlantClock,
+        start: float,
+        end: float,
+        by: Sequence[str] = (),
+        stations: Many[str] | None = None,
+        layouts: Many[str] | None = None,
+    ) -> Report:
+        """Return the statistics of ``[start, end)``, as ``stats.compute`` defines them."""
+        facts = self.window_facts(start, end)
+        return compute(facts, clock, start, end, by, stations, layouts)
+
+    @mapped_errors
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        """Return the stations (EL_no) and cell layouts that stored tests use."""
+        self.ensure_indexes()
+        stations = {str(doc.get("EL_no")) for doc in self.db.el.find({}, {"EL_no": 1})}
+        layouts: set[str] = set()
+        for doc in self.db.panel.find({}, {"cell_size": 1, "cell_amount": 1, "_id": 0}):
+            layouts.add(_layout(doc))
+        return sorted(stations), sorted(layouts)
+
     def _barcodes_tested_before(self, barcodes: Sequence[Any], start: float) -> set[str]:
         """Return the barcodes among ``barcodes`` with a test before ``start``.
 
@@ -314,7 +340,7 @@ def build_documents(record: StationRecord) -> dict[str, list[Doc]]:
                     "Status": status,
                 }
             )
-            summary.append([code, fate])
+            summary.append([code, fate, [row, col]])
 
     statuses = [
         {
@@ -418,8 +444,9 @@ def _facts_from_summary(panel: Doc, first: bool) -> TestFacts:
         layout=_layout(panel),
         ai=summary.get("ai"),
         op=summary.get("op"),
-        defects=tuple((str(c), str(f)) for c, f in summary.get("defects", [])),
+        defects=tuple((str(d[0]), str(d[1])) for d in summary.get("defects", [])),
         first_pass=first,
+        cells=tuple(_cell(d[0], d[1], d[2]) for d in summary.get("defects", []) if len(d) > 2),
     )
 
 
@@ -435,7 +462,26 @@ def _facts_from_test(test: StoredTest, first: bool) -> TestFacts:
         defects=tuple((d.code, d.fate) for d in test.defects if d.fate is not None),
         first_pass=first,
         damage=test.damage,
+        cells=tuple(
+            _cell(d.code, d.fate, d.position)
+            for d in test.defects
+            if d.fate is not None and _on_grid(d.position)
+        ),
     )
+
+
+def _on_grid(position: Any) -> bool:
+    """Whether a stored position is a [row, col] pair of positive integers."""
+    return (
+        isinstance(position, (list, tuple))
+        and len(position) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in position)
+    )
+
+
+def _cell(code: Any, fate: Any, position: Any) -> tuple[str, str, int, int]:
+    row, col = position
+    return (str(code), str(fate), int(row), int(col))
 
 
 def _verdict(value: Any) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ class TestFacts:
     defects: tuple[tuple[str, str], ...] = ()  # (type code, fate)
     first_pass: bool = False  # the barcode's first test in the whole store
     damage: tuple[str, ...] = ()  # what is wrong with the stored documents
+    cells: tuple[tuple[str, str, int, int], ...] = ()  # (type, fate, row, col) on the grid
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -119,15 +120,23 @@ class Tally:
         }
 
 
+Heat = Counter[tuple[str, str, int, int]]  # (type, fate, row, col) -> defects
+
+
 @dataclass
 class Report:
-    """The figures of a window, in total and broken down."""
+    """The figures of a window, in total and broken down.
+
+    ``heat`` maps each cell layout ("<cell_size> <cell_amount>") to the
+    number of defects per (type, fate, row, col) of its grid.
+    """
 
     start: float
     end: float
     zone: str
     total: Tally = field(default_factory=Tally)
     breakdowns: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    heat: dict[str, Heat] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         out = self.total.as_json()
@@ -143,10 +152,14 @@ def compute(
     start: float,
     end: float,
     by: Sequence[str] = (),
+    stations: Collection[str] | None = None,
+    layouts: Collection[str] | None = None,
 ) -> Report:
     """Return the report of the tests whose create_time lies in ``[start, end)``.
 
-    Raises ValueError for an unknown breakdown name.
+    ``stations`` and ``layouts``, when given, keep only the tests of those
+    stations (EL_no) and cell layouts. Raises ValueError for an unknown
+    breakdown name.
     """
     unknown = [name for name in by if name not in BREAKDOWNS]
     if unknown:
@@ -158,7 +171,13 @@ def compute(
     for fact in facts:
         if not start <= fact.create_time < end:
             continue
+        if stations is not None and fact.el_no not in stations:
+            continue
+        if layouts is not None and fact.layout not in layouts:
+            continue
         report.total.add(fact)
+        if fact.cells:
+            report.heat.setdefault(fact.layout, Counter()).update(fact.cells)
         for name, keys_of in keyers.items():
             groups = report.breakdowns[name]
             for key in keys_of(fact):

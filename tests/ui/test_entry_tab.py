@@ -186,9 +186,9 @@ def test_entry_stores_exactly_the_expected_documents(
             "ai": "0",
             "op": "0",
             "defects": [
-                ["cr", CONFIRMED],
-                ["cs", REJECTED],
-                ["cr", ADDED],
+                ["cr", CONFIRMED, [3, 17]],
+                ["cs", REJECTED, [1, 1]],
+                ["cr", ADDED, [2, 2]],
             ],
         },
         "ai_time": created,

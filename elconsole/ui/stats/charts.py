@@ -178,10 +178,7 @@ class BarChart(_Chart):
             return
         self._begin(categories, series)
         x = np.arange(len(categories), dtype=float)
-        if self._stacked:
-            top = self._stack(x, series)
-        else:
-            top = self._group(x, series)
+        top = self._stack(x, series) if self._stacked else self._group(x, series)
         self._set_x_range(len(categories))
         self.getPlotItem().setYRange(0, max(top, 1.0) * 1.08, padding=0)
 
