@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from elconsole.data.errors import StoreUnavailable
 from elconsole.data.repository import PanelRepository
 from elconsole.data.stores import Store, StoreTarget
@@ -24,6 +26,9 @@ class Session:
         self.catalog = catalog or DefectCatalog()
         self.validator = Validator(self.catalog)
         self.store: Store | None = None
+        self.operator: str | None = None  # who signed in at this station
+        self.station_id: str | None = None  # this station's EL_no, when set
+        self.inbox_dir: Path | None = None  # where the AI box drops its results
 
     @property
     def repo(self) -> PanelRepository:
