@@ -15,11 +15,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from elconsole.data.embedded import run_server_here
 
         return run_server_here(args[1:])
+    smoke = "--smoke" in args  # hidden: open the window, then quit (a start-up test)
+    if smoke:
+        args.remove("--smoke")
     parsed = cli.build_parser().parse_args(args)
     if parsed.command is None:
         from elconsole.ui.launch import run_window
 
-        return run_window(parsed)
+        return run_window(parsed, smoke=smoke)
     cli.setup_logging(parsed)
     try:
         return cli.run(parsed)

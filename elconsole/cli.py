@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from elconsole import logsetup
 from elconsole.data.errors import StoreError
@@ -27,11 +28,12 @@ from elconsole.domain.records import (
     clean_barcode,
     verdict_label,
 )
-from elconsole.domain.stats import BREAKDOWNS, Tally, compute
+from elconsole.domain.stats import BREAKDOWNS, Tally
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
+FIELD_SHOWN = 80
 COMMANDS = ("import", "lookup", "stats", "demo", "import-legacy")
 
 
@@ -69,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--tz", default=argparse.SUPPRESS, help="plant time zone (default: this computer's)"
     )
     p.add_argument("--by", type=_breakdowns, default=(), help="any of day,shift,station,type")
+    p.add_argument(
+        "--station", type=_names, default=None, metavar="EL", help="only these stations (EL01,EL02)"
+    )
+    p.add_argument(
+        "--layout",
+        type=_layouts,
+        default=None,
+        metavar="LAYOUT",
+        help='only these cell layouts, e.g. "full 72,half-144"',
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("demo", parents=[common], help="fill the store with generated records")
@@ -108,22 +120,68 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 
 def cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    """Store the files' records in batches; 0 if none was refused, 1 if some were.
+
+    Raises StoreError (exit status 3) when the store fails mid-way, after
+    printing what was stored: running the same import again finishes the job.
+    """
+    progress = _Progress()
+    try:
+        _import_entries(store, _entries(args.files, progress.counts, out), progress, out)
+    except StoreError as exc:
+        _print_counts(progress.counts, out, " (interrupted)")
+        raise type(exc)(f"{exc}; {progress.resume_note()}") from exc
+    _print_counts(progress.counts, out)
+    return 0 if progress.counts["refused"] == 0 else 1
+
+
+class _Progress:
+    """Counts of an import and the first entry whose batch is not yet stored."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.batch: list[StationRecord] = []
+        self.pending_from: Entry | None = None  # first entry not known to be stored
+
+    def resume_note(self) -> str:
+        stored = self.counts["stored"]
+        if self.pending_from is None:
+            where = "every valid record was stored"
+        else:
+            where = (
+                f"every valid record before {self.pending_from.source}:"
+                f"{self.pending_from.line} is stored"
+            )
+        return (
+            f"{stored} stored by this run ({where}); running the same import again "
+            "finishes the job (stored records are skipped)"
+        )
+
+
+def _import_entries(
+    store: Store, entries: Iterable[Entry], progress: _Progress, out: TextIO
+) -> None:
     validator = Validator()
-    counts: Counter[str] = Counter()
-    batch: list[StationRecord] = []
-    for entry in _entries(args.files, counts, out):
-        record = _validated(validator, entry, counts, out)
+    for entry in entries:
+        if progress.pending_from is None:
+            progress.pending_from = entry
+        record = _validated(validator, entry, progress.counts, out)
         if record is not None:
-            batch.append(record)
-        if len(batch) >= BATCH:
-            _store_batch(store, batch, counts)
-    _store_batch(store, batch, counts)
+            progress.batch.append(record)
+        if len(progress.batch) >= BATCH:
+            _store_batch(store, progress.batch, progress.counts)
+            progress.pending_from = None
+    _store_batch(store, progress.batch, progress.counts)
+    progress.pending_from = None
+
+
+def _print_counts(counts: Counter[str], out: TextIO, note: str = "") -> None:
     print(
         f"stored {counts['stored']}, already present {counts['present']}, "
-        f"refused {counts['refused']}",
+        f"refused {counts['refused']}{note}",
         file=out,
+        flush=True,
     )
-    return 0 if counts["refused"] == 0 else 1
 
 
 def _entries(files: Iterable[Path], counts: Counter[str], out: TextIO) -> Iterable[Entry]:
@@ -144,8 +202,27 @@ def _validated(
         return validator.validate(entry.value)
     except (RecordError, ValueError) as exc:
         counts["refused"] += 1
-        print(f"{entry.source}:{entry.line}: refused: {exc}", file=out)
+        print(f"{entry.source}:{entry.line}: refused: {_reason(exc)}", file=out)
         return None
+
+
+def _reason(exc: ValueError) -> str:
+    """Return a refusal's reason for one line of output (a huge field name is shortened)."""
+    text = str(exc)
+    if isinstance(exc, RecordError) and len(exc.field) > FIELD_SHOWN:
+        text = text.replace(exc.field, exc.field[: FIELD_SHOWN - 3] + "...", 1)
+    return _printable(text)
+
+
+def _printable(text: str) -> str:
+    """Return ``text`` safe to print: control characters and lone surrogates escaped.
+
+    A refused record's field names come from the file: they must neither
+    drive the terminal nor fail to encode.
+    """
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 def _store_batch(store: Store, batch: list[StationRecord], counts: Counter[str]) -> None:
@@ -157,9 +234,10 @@ def _store_batch(store: Store, batch: list[StationRecord], counts: Counter[str])
 
 
 def cmd_lookup(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    tests = store.repo.lookup(clean_barcode(args.barcode))
+    tests = store.repo.lookup(_barcode_argument(args.barcode))
     if args.json:
-        json.dump([t.as_legacy_json() for t in tests], out, indent=2, ensure_ascii=False)
+        shown = _jsonable([t.as_legacy_json() for t in tests])
+        json.dump(shown, out, indent=2, ensure_ascii=False, allow_nan=False)
         print(file=out)
         return 0 if tests else 1
     if not tests:
@@ -171,20 +249,52 @@ def cmd_lookup(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _barcode_argument(text: str) -> str:
+    """Return the barcode typed on the command line, trimmed; raises ValueError if not text."""
+    barcode = clean_barcode(text)
+    try:
+        barcode.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        raise ValueError(f"the barcode {_printable(barcode)} is not UTF-8 text") from None
+    return barcode
+
+
 def _print_test(test: StoredTest, clock: PlantClock, out: TextIO) -> None:
-    print(
-        f"{test.barcode}  {clock.format(test.create_time)}  station {test.el_no}  "
+    """Print one stored test; stored text (old or damaged data) is printed escaped."""
+    lines = [
+        f"{test.barcode}  {_when(clock, test.create_time)}  station {test.el_no}  "
         f"{test.cell_type} {test.cell_size} {test.cell_amount}  "
-        f"AI {verdict_label(test.ai)}  operator {verdict_label(test.op)}",
-        file=out,
-    )
+        f"AI {verdict_label(test.ai)}  operator {verdict_label(test.op)}"
+    ]
     grid = test.grid
     for d in test.defects:
         where = d.label if d.on_grid(grid) else f"{d.label} (off-grid)"
         fate = (d.fate or f"by {d.by}, Status {d.status}").replace("_", " ")
-        print(f"    {d.code:<3} {where:<16} {fate}", file=out)
-    for note in test.damage:
-        print(f"    damaged: {note}", file=out)
+        lines.append(f"    {d.code:<3} {where:<16} {fate}")
+    lines.extend(f"    damaged: {note}" for note in test.damage)
+    for line in lines:
+        print(_printable(line), file=out)
+
+
+def _when(clock: PlantClock, when: float) -> str:
+    """Return a stored time in the plant zone, or the number if no calendar holds it."""
+    try:
+        return clock.format(when)
+    except (ValueError, OverflowError, OSError):
+        return f"time {when!r}"
+
+
+def _jsonable(value: Any) -> Any:
+    """Return stored data as plain JSON: ObjectIds, dates and the like as text, NaN as null."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and value - value != 0.0:
+        return None
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)
 
 
 def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
@@ -192,12 +302,16 @@ def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     start, end = clock.parse(args.start), clock.parse(args.end)
     if end <= start:
         raise ValueError("--to must be later than --from")
-    report = compute(store.repo.window_facts(start, end), clock, start, end, args.by)
+    stations, layouts = getattr(args, "station", None), getattr(args, "layout", None)
+    report = store.repo.window_report(clock, start, end, args.by, stations, layouts)
     if args.json:
         json.dump(report.as_json(), out, indent=2)
         print(file=out)
         return 0
     print(f"{clock.format(start)} to {clock.format(end)}", file=out)
+    for label, chosen in (("stations", stations), ("layouts", layouts)):
+        if chosen is not None:
+            print(f"{label}: {', '.join(sorted(chosen))}", file=out)
     _print_tally(report.total, out, "")
     for name, groups in report.breakdowns.items():
         print(f"\nby {name}:", file=out)
@@ -264,6 +378,18 @@ def _breakdowns(text: str) -> tuple[str, ...]:
         if name not in BREAKDOWNS:
             raise argparse.ArgumentTypeError(f"{name!r} is not one of {', '.join(BREAKDOWNS)}")
     return names
+
+
+def _names(text: str) -> frozenset[str]:
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one")
+    return names
+
+
+def _layouts(text: str) -> frozenset[str]:
+    """Return layouts as "<cell_size> <cell_amount>"; "full-72" and "full:72" are read too."""
+    return frozenset(" ".join(re.split(r"[\s:_-]+", n)) for n in _names(text))
 
 
 def _positive(text: str) -> int:

@@ -356,6 +356,87 @@ def test_stats_text(sample_store: tuple[str, str]) -> None:
     assert re.search(r"panel overkill rate\s+9\.20% \(283 / 3075\)", out)  # 283/3075 = 0.0920
 
 
+@pytest.mark.parametrize(
+    ("options", "keep"),
+    [
+        (("--station", "EL02"), lambda r: r["el_no"] == "EL02"),
+        (("--station", "EL01, EL03"), lambda r: r["el_no"] in ("EL01", "EL03")),
+        (
+            ("--layout", "half-144,full 60"),
+            lambda r: (r["cell_size"], r["cell_amount"]) in (("half", 144), ("full", 60)),
+        ),
+        (
+            ("--station", "EL03", "--layout", "full:72"),
+            lambda r: r["el_no"] == "EL03" and (r["cell_size"], r["cell_amount"]) == ("full", 72),
+        ),
+    ],
+)
+def test_stats_filters(sample_store: tuple[str, str], options: tuple[str, ...], keep) -> None:
+    store, _ = sample_store
+    start = T - 8 * 3600 + 5 * 3600 + 1800.5  # 05:30:00.5 on 03-03 in Shanghai
+    end = start + 2 * 86400 - 3600
+    code, out = run_cli(
+        "stats",
+        "--store",
+        store,
+        "--tz",
+        "Asia/Shanghai",
+        "--json",
+        "--by",
+        "day,station,type",
+        "--from",
+        dt.datetime.fromtimestamp(start, ZoneInfo("Asia/Shanghai")).isoformat(),
+        "--to",
+        dt.datetime.fromtimestamp(end, ZoneInfo("Asia/Shanghai")).isoformat(),
+        *options,
+    )
+    assert code == 0
+    got = json.loads(out)
+    lines = [json.loads(x) for x in SAMPLE.read_text(encoding="utf-8").splitlines() if x.strip()]
+    want = plain_figures([r for r in lines if keep(r)], start, end, ZoneInfo("Asia/Shanghai"))
+    total = want["total"]["all"]
+    assert 0 < got["tests"] == total["tests"] < 3508
+    assert got["ai"] == verdicts(total["ai"]) and got["operator"] == verdicts(total["op"])
+    for name in ("day", "station", "type"):
+        assert {k: v["tests"] for k, v in got[f"by_{name}"].items()} == {
+            k: v["tests"] for k, v in want[name].items()
+        }
+
+
+def test_stats_filters_in_text(sample_store: tuple[str, str]) -> None:
+    store, _ = sample_store
+    code, out = run_cli(
+        "stats",
+        "--store",
+        store,
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-04",
+        "--tz",
+        "Asia/Shanghai",
+        "--station",
+        "EL02,EL01",
+        "--layout",
+        "half_120",
+    )
+    assert code == 0
+    assert "stations: EL01, EL02" in out and "layouts: half 120" in out
+    code, out = run_cli(
+        "stats",
+        "--store",
+        store,
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-04",
+        "--station",
+        "NOPE",
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["tests"] == 0
+
+
 def test_stats_of_an_empty_window(sample_store: tuple[str, str]) -> None:
     store, _ = sample_store
     code, out = run_cli(
@@ -477,3 +558,53 @@ def test_import_legacy_then_lookup(store: str) -> None:
     assert (test["EL_no"], test["ai_result"], test["gui_result"]) == ("131", "1", "0")
     assert sorted(d["Defect"][0]["Position"] for d in test["Defects"]) == [[28, 74], [37, 41]]
     assert all(d["on_grid"] is False for d in test["Defects"])
+
+
+# -- import and lookup when the store or the input misbehaves ------------------------------------
+
+
+class _FailingRepo:
+    """Stores the first ``good`` batches, then the store goes away."""
+
+    def __init__(self, good: int) -> None:
+        self.good = good
+        self.stored: list[str] = []
+
+    def store_many(self, records: list) -> list:
+        from elconsole.data.errors import StoreUnavailable
+        from elconsole.data.repository import Outcome
+
+        if self.good == 0:
+            raise StoreUnavailable("the store cannot be reached (connection closed)")
+        self.good -= 1
+        self.stored.extend(r.barcode for r in records)
+        return [Outcome.STORED] * len(records)
+
+
+def test_an_import_cut_short_says_what_was_stored_and_how_to_finish(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from elconsole.data.errors import StoreUnavailable
+
+    lines = [raw(f"CUT{i:05d}", T + i) for i in range(1200)]
+    path = write_jsonl(tmp_path / "cut.jsonl", lines[:3] + [{"barcode": 5}] + lines[3:])
+    repo = _FailingRepo(good=2)  # two batches of 500, then the store goes
+    args = cli.build_parser().parse_args(["import", str(path)])
+    out = io.StringIO()
+    with pytest.raises(StoreUnavailable) as info:
+        cli.cmd_import(SimpleNamespace(repo=repo), args, out)  # type: ignore[arg-type]
+    assert repo.stored == [r["barcode"] for r in lines[:1000]]
+    assert out.getvalue().splitlines()[-1] == (
+        "stored 1000, already present 0, refused 1 (interrupted)"
+    )
+    message = str(info.value)
+    # 1000 records and the refused line: the 1001st record is on line 1002
+    assert f"every valid record before {path}:1002 is stored" in message
+    assert "1000 stored by this run" in message
+    assert "running the same import again finishes the job" in message
+
+
+def test_lookup_of_bytes_that_are_not_text(store: str, capsys: pytest.CaptureFixture) -> None:
+    code, out = run_cli("lookup", "--store", store, "PV\udcff")
+    assert code == 2 and out == ""
+    assert "is not UTF-8 text" in capsys.readouterr().err

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,7 +12,10 @@ from zoneinfo import ZoneInfo
 import mongomock
 import pytest
 from bson import ObjectId, json_util
+from pymongo.errors import PyMongoError
 
+from elconsole import cli
+from elconsole.data import legacy
 from elconsole.data.errors import StoreError
 from elconsole.data.legacy import load_export
 from elconsole.data.repository import PanelRepository
@@ -247,3 +253,285 @@ def test_damaged_data(legacy_repo: PanelRepository) -> None:
     # the legacy panel 708 is still right
     (test708,) = legacy_repo.lookup("708")
     assert (test708.ai, test708.op) == ("1", "0")
+
+
+# -- damaged documents inserted straight into the store ---------------------------------------
+
+T_IN = 1_546_800_000.0  # 2019-01-06T18:40Z, inside [2018, 2020)
+
+
+def _panel(pid: object, barcode: str, **over: object) -> dict:
+    doc = {
+        "_id": pid,
+        "Barcode": barcode,
+        "cell_type": "mono",
+        "cell_size": "full",
+        "cell_amount": 72,
+        "EL_no": "EL77",
+        "create_time": T_IN,
+    }
+    return doc | over
+
+
+def _statuses(pid: object, ai: object, op: object) -> list[dict]:
+    return [
+        {"_id": ObjectId(), "Panel_ID": pid, "time": T_IN, "result": ai, "by": "AI"},
+        {"_id": ObjectId(), "Panel_ID": pid, "time": T_IN, "result": op, "by": "OP"},
+    ]
+
+
+def _defect(did: object, code: object, position: object, by: str = "AI") -> dict:
+    return {"_id": did, "Type": code, "Position": position, "by": by, "time": T_IN}
+
+
+def _link(pid: object, did: object, by: str, status: str) -> dict:
+    return {"_id": ObjectId(), "Panel_ID": pid, "Defect_ID": did, "by": by, "Status": status}
+
+
+def insert_damaged(db) -> dict[str, object]:
+    """Insert damaged tests with pymongo as other software might have left them.
+
+    Returns the panel ids by name (barcode DMG-<name>). In [2018, 2020) they add 8 tests:
+    AI ok 4 / ng 3 / missing 1, operator ok 3 / ng 4 / missing 1, defects
+    confirmed 3 / rejected 2 / added 1, panel overkill 1 (NOTYPE), panel
+    miss 2 (IDSTR, SUMMARY), and 6 damaged (all but IDINT and IDSTR).
+    """
+    ids: dict[str, object] = {
+        "SIXTY": ObjectId(),
+        "NULLS": ObjectId(),
+        "POS": ObjectId(),
+        "NOTYPE": ObjectId(),
+        "IDINT": 4242,
+        "IDSTR": "not-an-object-id",
+        "SUMMARY": ObjectId(),
+        "SUMMARY2": ObjectId(),
+        "TIMEABC": ObjectId(),
+        "TIMENAN": ObjectId(),
+    }
+    nulls = dict.fromkeys(("cell_type", "cell_size", "cell_amount", "EL_no"))
+    db.panel.insert_many(
+        [
+            _panel(ids["SIXTY"], "DMG-SIXTY", cell_amount="sixty"),
+            _panel(ids["NULLS"], "DMG-NULLS", **nulls),
+            _panel(ids["POS"], "DMG-POS"),
+            _panel(ids["NOTYPE"], "DMG-NOTYPE"),
+            _panel(ids["IDINT"], "DMG-IDINT"),
+            _panel(ids["IDSTR"], "DMG-IDSTR"),
+            _panel(ids["SUMMARY"], "DMG-SUMMARY", schema=1, summary="garbage"),
+            _panel(ids["SUMMARY2"], "DMG-SUMMARY2", schema=1, summary={"ai": 1, "defects": 5}),
+            _panel(ids["TIMEABC"], "DMG-TIMEABC", create_time="abc"),
+        ]
+    )
+    try:  # MongoDB and mongomock keep a NaN; nx-27017 (JSON inside) refuses it
+        db.panel.insert_one(_panel(ids["TIMENAN"], "DMG-TIMENAN", create_time=float("nan")))
+    except PyMongoError:
+        del ids["TIMENAN"]
+    db.panel_status.insert_many(
+        _statuses(ids["SIXTY"], "1", "1")
+        + _statuses(ids["NULLS"], 0, 0)
+        + _statuses(ids["POS"], "0", "0")
+        + _statuses(ids["NOTYPE"], "0", "1")
+        + _statuses(ids["IDINT"], 1, 1)
+        + _statuses(ids["IDSTR"], "1", "0")
+        + _statuses(ids["SUMMARY"], "1", "0")
+        + _statuses(ids["TIMEABC"], "1", "1")
+        + _statuses(ids.get("TIMENAN"), "1", "1")  # orphans where it was refused
+    )
+    positions = {"d-a1": "A1", "d-one": [1], "d-nested": [[1, 2]]}
+    db.defect.insert_many(
+        [_defect(did, "cr", pos) for did, pos in positions.items()]
+        + [
+            _defect("d-notype", None, [1, 1]),
+            _defect(77, "cs", [2, 2], "OP"),
+            _defect("d-bc", "bc", [3, 3]),
+        ]
+    )
+    db.panel_defect.insert_many(
+        [_link(ids["POS"], did, "AI", "true") for did in positions]
+        + [
+            _link(ids["NOTYPE"], "d-notype", "AI", "false"),
+            _link(ids["IDSTR"], 77, "OP", "true"),
+            _link(ids["SUMMARY"], "d-bc", "AI", "false"),
+        ]
+    )
+    return ids
+
+
+DAMAGE_NOTES = {
+    "DMG-SIXTY": ["'full' 'sixty' is no module's layout"],
+    "DMG-NULLS": ["None None is no module's layout"],
+    "DMG-POS": [
+        "defect d-a1 position 'A1' is not [row, col]",
+        "defect d-one position [1] is not [row, col]",
+        "defect d-nested position [[1, 2]] is not [row, col]",
+    ],
+    "DMG-NOTYPE": ["defect d-notype has no type (None)"],
+    "DMG-IDINT": [],
+    "DMG-IDSTR": [],
+    "DMG-SUMMARY": ["its summary 'garbage' is not readable"],
+    "DMG-SUMMARY2": [
+        "no AI verdict stored",
+        "no OP verdict stored",
+        "its summary {'ai': 1, 'defects': 5} is not readable",
+    ],
+    "DMG-TIMEABC": ["create_time 'abc' is not a number"],
+    "DMG-TIMENAN": ["create_time nan is not a number"],
+}
+VERDICTS = {
+    "DMG-SIXTY": ("1", "1"),
+    "DMG-NULLS": ("0", "0"),
+    "DMG-POS": ("0", "0"),
+    "DMG-NOTYPE": ("0", "1"),
+    "DMG-IDINT": ("1", "1"),
+    "DMG-IDSTR": ("1", "0"),
+    "DMG-SUMMARY": ("1", "0"),
+    "DMG-SUMMARY2": (None, None),
+    "DMG-TIMEABC": ("1", "1"),
+    "DMG-TIMENAN": ("1", "1"),
+}
+
+
+def test_damaged_documents_are_looked_up_and_flagged(legacy_repo: PanelRepository) -> None:
+    ids = insert_damaged(legacy_repo.db)
+    for barcode in (f"DMG-{name}" for name in ids):
+        notes = DAMAGE_NOTES[barcode]
+        (test,) = legacy_repo.lookup(barcode)
+        assert sorted(test.damage) == sorted(notes), barcode
+        assert (test.ai, test.op) == VERDICTS[barcode], barcode
+    (pos,) = legacy_repo.lookup("DMG-POS")
+    assert sorted(d.label for d in pos.defects) == ["'A1'", "[1]", "[[1, 2]]"]
+    assert [d.on_grid(pos.grid) for d in pos.defects] == [False] * 3
+    assert {(d.code, d.fate) for d in pos.defects} == {("cr", "ai_confirmed")}
+    (notype,) = legacy_repo.lookup("DMG-NOTYPE")
+    assert [(d.code, d.fate) for d in notype.defects] == [("?", "ai_rejected")]
+    (idstr,) = legacy_repo.lookup("DMG-IDSTR")
+    assert [(d.code, d.label, d.fate) for d in idstr.defects] == [("cs", "B2", "operator_added")]
+    (summary,) = legacy_repo.lookup("DMG-SUMMARY")
+    assert [(d.code, d.label, d.fate) for d in summary.defects] == [("bc", "C3", "ai_rejected")]
+
+
+def _figures(repo: PanelRepository) -> dict:
+    clock = PlantClock(ZoneInfo("UTC"))
+    by = ("day", "shift", "station", "type")
+    facts = compute(repo.window_facts(FROM_2018, TO_2020), clock, FROM_2018, TO_2020, by)
+    report = repo.window_report(clock, FROM_2018, TO_2020, by)
+    assert report.as_json() == facts.as_json()
+    return facts.as_json()
+
+
+def test_damaged_documents_are_counted_and_the_rest_is_right(
+    legacy_repo: PanelRepository,
+) -> None:
+    before = _figures(legacy_repo)
+    insert_damaged(legacy_repo.db)
+    after = _figures(legacy_repo)
+
+    def delta(key: str, sub: str | None = None) -> int:
+        if sub is None:
+            return after[key] - before[key]
+        return after[key].get(sub, 0) - before[key].get(sub, 0)
+
+    assert delta("tests") == 8
+    assert [delta("ai", k) for k in ("ok", "ng", "other", "missing")] == [4, 3, 0, 1]
+    assert [delta("operator", k) for k in ("ok", "ng", "other", "missing")] == [3, 4, 0, 1]
+    assert [delta("defects", k) for k in ("ai_confirmed", "ai_rejected", "operator_added")] == [
+        3,
+        2,
+        1,
+    ]
+    assert (delta("panel_overkill"), delta("panel_miss")) == (1, 2)
+    assert delta("damaged") == 6
+    assert after["by_type"]["?"]["tests"] == 1
+    station = after["by_station"]["EL77"]
+    assert (station["tests"], station["damaged"]) == (7, 5)  # all but NULLS (no EL_no)
+    assert after["by_station"]["None"]["tests"] == 1  # NULLS, listed under "None"
+    for key in ("by_station", "by_type"):  # the older data's groups are unchanged
+        for group, figures in before[key].items():
+            if group not in ("EL77", "None", "?", "cr", "cs", "bc"):
+                assert after[key][group] == figures, (key, group)
+
+
+def test_cli_lookup_and_stats_of_damaged_documents(embedded_store, embedded_repo) -> None:
+    load_export(embedded_repo.db, LEGACY)
+    ids = insert_damaged(embedded_repo.db)
+    store = str(embedded_store.target.path)
+    for barcode in (f"DMG-{name}" for name in ids):
+        notes = DAMAGE_NOTES[barcode]
+        code, out = _cli("lookup", "--store", store, "--tz", "UTC", barcode)
+        assert code == 0, out
+        shown = sorted(line.strip() for line in out.splitlines() if "damaged:" in line)
+        assert shown == sorted(f"damaged: {n}" for n in notes)
+        code, out = _cli("lookup", "--store", store, "--json", barcode)
+        (test,) = json.loads(out)
+        assert code == 0 and sorted(test["damage"]) == sorted(notes)
+        assert (test["ai_result"], test["gui_result"]) == VERDICTS[barcode]
+    code, out = _cli("lookup", "--store", store, "--tz", "UTC", "DMG-TIMEABC")
+    assert "1970-01-01" in out  # no time to show: the epoch, flagged as damaged
+    code, out = _cli(
+        "stats", "--store", store, "--from", "2018-01-01", "--to", "2020-01-01", "--tz", "UTC"
+    )
+    assert code == 0 and "tests with damaged data                6" in out
+    code, out = _cli(
+        "stats", "--store", store, "--from", "2018-01-01", "--to", "2020-01-01", "--json"
+    )
+    figures = json.loads(out)
+    assert figures["damaged"] == 6
+    assert figures["tests"] == len(read("panel")) + 8
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.run(cli.build_parser().parse_args(list(argv)), out=out)
+    return code, out.getvalue()
+
+
+# -- reading export files that are not quite as expected ---------------------------------------
+
+
+def test_load_export_is_panels_last_and_repeatable_without_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "panel.json").write_bytes(
+        b'\xef\xbb\xbf{"Barcode": "NOID", "create_time": 1546800000}\r\n'
+        b'{"_id": {"$oid": "5c3251d0a7b2c8d1e8f0a001"}, "Barcode": "WITHID"}\r\n'
+    )
+    (tmp_path / "el.json").write_text('[{"EL_no": "131"}, {"EL_no": "132"}]')
+    order: list[str] = []
+    real = legacy.insert_ignoring_duplicates
+
+    def recording(coll, docs):  # noqa: ANN001, ANN202
+        order.append(coll.name)
+        return real(coll, docs)
+
+    monkeypatch.setattr(legacy, "insert_ignoring_duplicates", recording)
+    db = mongomock.MongoClient()["x"]
+    assert load_export(db, tmp_path) == {"panel": 2, "el": 2}
+    assert order == ["el", "panel"]
+    assert load_export(db, tmp_path) == {"panel": 2, "el": 2}  # again: nothing doubled
+    assert sorted(p["Barcode"] for p in db.panel.find()) == ["NOID", "WITHID"]
+    assert db.el.count_documents({}) == 2
+
+
+@pytest.mark.parametrize(
+    "content, where",
+    [
+        (b'{"_id": 1}\n\xff\xfe\n', "panel.json:2: not UTF-8"),
+        (b'{"_id": 1}\n[1, 2]\n', "panel.json:2: not a document"),
+        (b'{"_id": 1}\n{"_id": {"$oid": "zz"}}\n', "panel.json:2: not Extended JSON"),
+        (b'{"_id": 1}\n{"t": {"$numberDecimal": "abc"}}\n', "panel.json:2: not Extended JSON"),
+        (b'{"_id": 1}\n{"t": {"$timestamp": 5}}\n', "panel.json:2: not Extended JSON"),
+        (b'{"_id": 1}\n{"t": {"$date": "garbage"}}\n', "panel.json:2: not Extended JSON"),
+        (b'{"_id": 1}\n{"t": {"$date": {"$numberLong": "9' + b"9" * 30 + b'"}}}\n', "json:2: not"),
+        (b'{"_id": 1}\n{"a": ' + b"1" * 5000 + b"}\n", "panel.json:2: not Extended JSON"),
+        (b'[{"_id": 1}, 5]', "panel.json: not an array of documents"),
+    ],
+)
+def test_load_export_refuses_an_unreadable_file_whole(
+    tmp_path: Path, content: bytes, where: str
+) -> None:
+    (tmp_path / "el.json").write_text('{"EL_no": "131"}\n')
+    (tmp_path / "panel.json").write_bytes(content)
+    db = mongomock.MongoClient()["x"]
+    with pytest.raises(StoreError, match=re.escape(where)):
+        load_export(db, tmp_path)
+    assert db.el.count_documents({}) == 0  # nothing loaded

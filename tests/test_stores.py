@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -203,3 +206,118 @@ def test_embedded_store_keeps_data_after_a_restart(tmp_path: Path) -> None:
         assert (test.ai, test.op) == ("0", "1")
         assert [(d.code, d.label, d.fate) for d in test.defects] == [("cr", "A24", "ai_rejected")]
         assert store.repo.store(rec) is Outcome.PRESENT
+
+
+# -- secrets in logs, errors and the command line's output ----------------------------------------
+
+SECRET_URIS = [
+    "mongodb://op:s3cret@127.0.0.1:1/plant",
+    "mongodb://op:s3cr%40t@127.0.0.1:1/plant?authSource=admin",
+    "mongodb://op:s3cret@h1.invalid:27017,h2.invalid/plant?replicaSet=rs0",
+]
+
+
+def _no_secret(text: str) -> None:
+    for secret in ("s3cret", "s3cr%40t", "s3cr@t"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("uri", SECRET_URIS)
+def test_an_unreachable_store_logs_and_raises_without_the_password(
+    uri: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # pymongo's own loggers included
+    store = open_store(StoreTarget(uri=uri))
+    try:
+        with pytest.raises(StoreUnavailable) as info:
+            store.ping()
+        _no_secret(str(info.value))
+        if uri == SECRET_URIS[0]:  # a repository call says the same
+            with pytest.raises(StoreUnavailable) as info:
+                store.repo.lookup("PV1")
+            _no_secret(str(info.value))
+        _no_secret(store.description)
+        assert "op:***@" in store.description
+    finally:
+        store.close()
+    _no_secret(caplog.text)
+
+
+@pytest.mark.parametrize(
+    "uri", ["mongodb://op:s3cret@h1:notaport/x", "mongodb://op:s3cr%40t@h1:99999/x"]
+)
+def test_a_bad_connection_string_hides_an_encoded_password(uri: str) -> None:
+    with pytest.raises(StoreError) as info:
+        open_store(StoreTarget(uri=uri)).close()
+    _no_secret(str(info.value))
+
+
+@pytest.mark.parametrize(
+    "command", [["lookup", "PV1"], ["stats", "--from", "2026-01-01", "--to", "2026-01-02"]]
+)
+def test_the_command_line_never_prints_the_password(command: list[str], tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    for uri in SECRET_URIS[:2]:
+        argv = [sys.executable, "-m", "elconsole", "-v", command[0], "--store", uri, *command[1:]]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+        assert done.returncode == 3, done.stderr
+        assert "cannot be reached" in done.stderr
+        _no_secret(done.stdout + done.stderr)
+    logs = list((tmp_path / "state").rglob("*.log"))
+    assert logs, "the log file was written"
+    for log in logs:
+        _no_secret(log.read_text(encoding="utf-8"))
+
+
+def test_every_file_of_the_embedded_store_is_private(fresh_store, tmp_path: Path) -> None:
+    fresh_store.ping()
+    rec = Validator(now=lambda: T).validate(
+        {
+            "barcode": "PRIV1",
+            "cell_type": "mono",
+            "cell_size": "full",
+            "cell_amount": 60,
+            "el_no": "EL01",
+            "create_time": T,
+            "ai_result": 1,
+            "ai_defects": {},
+            "ai_time": T,
+            "gui_result": 1,
+            "gui_defects": {},
+            "gui_time": T,
+        }
+    )
+    fresh_store.repo.store(rec)  # the journal and logs exist now
+    folder = tmp_path / "private"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    names = sorted(p.name for p in folder.iterdir())
+    assert {"store.db", "store.db.port"} <= set(names)
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path.name, oct(path.stat().st_mode))
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net")
+def test_the_embedded_server_listens_on_nothing_but_loopback(fresh_store) -> None:
+    """Every listening socket of the server process, on any port, is on 127.0.0.1."""
+    fresh_store.ping()
+    inodes = _socket_inodes(fresh_store.server.pid)
+    listening = []
+    for name in ("/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6"):
+        for line in Path(name).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes and (fields[3] == "0A" or "udp" in name):
+                listening.append((name, fields[1]))
+    port_hex = f"{fresh_store.server.port:04X}"
+    assert listening == [("/proc/net/tcp", f"0100007F:{port_hex}")]

@@ -43,9 +43,11 @@ def run_server_here(args: list[str]) -> int:
 class EmbeddedServer:
     """Starts and stops one nx-27017 server on the loopback interface."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, port: int = 0) -> None:
+        """Serve ``db_path``; on ``port`` if given (e.g. to come back where it was), else any."""
         self.db_path = db_path
-        self.port = 0
+        self.port = port
+        self._fixed_port = port
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -90,7 +92,7 @@ class EmbeddedServer:
         return self._proc is not None
 
     def _start_own(self, deadline: float) -> bool:
-        self.port = _free_port()
+        self.port = self._fixed_port or _free_port()
         args = [
             "--db",
             str(self.db_path),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import logging
+import math
 import re
 from collections import defaultdict
 from collections.abc import Collection as Many
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pymongo import ASCENDING
@@ -17,31 +19,45 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from elconsole.data.errors import mapped_errors
+from elconsole.data.summaries import FIRSTS, HOUR, HOURS, HourSummaries
 from elconsole.domain.history import StoredDefect, StoredTest, fate_of
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import StationRecord, reconcile
-from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Report, TestFacts, compute
+from elconsole.domain.stats import (
+    ADDED,
+    CONFIRMED,
+    REJECTED,
+    Report,
+    TestFacts,
+    compute,
+    merge_parts,
+)
 
 log = logging.getLogger(__name__)
 
 SCHEMA = 1
 CHUNK = 500
+RAW_BATCH = 1000  # panels per reply: decoding a reply holds the GIL (the window waits)
 FEW = 16
 DUPLICATE_KEY = 11000
 UNKNOWN_TYPE = "?"
 Doc = dict[str, Any]
 
+# Only the indexes our queries use: on the embedded store every index makes
+# each insert write more pages (the panel's four indexes cost a third of the
+# import time), so unused ones are not created.
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    "panel": [
-        [("Barcode", ASCENDING)],
-        [("Barcode", ASCENDING), ("create_time", ASCENDING)],
-        [("create_time", ASCENDING)],
-        [("EL_no", ASCENDING), ("create_time", ASCENDING)],
-    ],
-    "panel_status": [[("Panel_ID", ASCENDING)], [("time", ASCENDING)]],
-    "panel_defect": [[("Panel_ID", ASCENDING)], [("Defect_ID", ASCENDING)]],
-    "defect": [[("time", ASCENDING)]],
+    "panel": [[("Barcode", ASCENDING)], [("create_time", ASCENDING)]],
+    "panel_status": [[("Panel_ID", ASCENDING)]],
+    "panel_defect": [[("Panel_ID", ASCENDING)]],
+    "defect": [],
     "el": [[("EL_no", ASCENDING)]],
+}
+# Collections derived from the five, which the console alone writes.
+DERIVED: dict[str, list[list[tuple[str, int]]]] = {
+    HOURS: [[("hour", ASCENDING)]],
+    FIRSTS: [],
+    "layouts": [],
 }
 
 
@@ -68,18 +84,22 @@ class PanelRepository:
     ``find()`` calls with ``$in`` for references, grouping done in Python.
     """
 
-    def __init__(self, db: Database[Doc]) -> None:
+    def __init__(self, db: Database[Doc], stats_db: Database[Doc] | None = None) -> None:
+        """``stats_db`` is ``db`` with the read preference of statistics reads."""
         self.db = db
+        self.stats_db = db if stats_db is None else stats_db
         self._indexed = False
         self._stations: set[str] = set()
         self._foreign: bool | None = None
+        self._layouts: set[str] = set()
+        self.summaries = HourSummaries(db, self, self.stats_db)
 
     @mapped_errors
     def ensure_indexes(self) -> None:
         """Create the indexes of every query the console makes (idempotent)."""
         if self._indexed:
             return
-        for name, specs in INDEXES.items():
+        for name, specs in {**INDEXES, **DERIVED}.items():
             for keys in specs:
                 self.db[name].create_index(keys)
         self._indexed = True
@@ -106,16 +126,33 @@ class PanelRepository:
             if _identity(record) not in stored:
                 todo.setdefault(panel_id(record), index)
         docs = [build_documents(records[i]) for i in todo.values()]
-
-        for name in ("defect", "panel_defect", "panel_status"):
-            insert_ignoring_duplicates(self.db[name], [d for doc in docs for d in doc[name]])
-        for el_no in sorted({records[i].el_no for i in todo.values()}):
-            self._ensure_station(el_no)
-        lost = insert_ignoring_duplicates(self.db.panel, [doc["panel"][0] for doc in docs])
+        panels = [doc["panel"][0] for doc in docs]
+        facts = [_facts_from_summary(p, False) for p in panels]
+        plan = self.summaries.plan(facts)
+        try:
+            lost = self._insert(docs, [records[i] for i in todo.values()])
+        except BaseException:
+            self.summaries.abandon(plan)
+            raise
+        self.summaries.finish(plan, [f for f in facts if f.panel_id not in lost])
         for pid, index in todo.items():
             if pid not in lost:
                 outcomes[index] = Outcome.STORED
         return outcomes
+
+    def _insert(self, docs: list[dict[str, list[Doc]]], records: list[StationRecord]) -> set[Any]:
+        """Insert the documents, panels last; return the panel ids already stored."""
+        for name in ("defect", "panel_defect", "panel_status"):
+            insert_ignoring_duplicates(self.db[name], [d for doc in docs for d in doc[name]])
+        for el_no in sorted({r.el_no for r in records}):
+            self._ensure_station(el_no)
+        self._note_layouts({f"{r.cell_size} {r.cell_amount}" for r in records})
+        return insert_ignoring_duplicates(self.db.panel, [doc["panel"][0] for doc in docs])
+
+    def _note_layouts(self, layouts: set[str]) -> None:
+        new = layouts - self._layouts
+        insert_ignoring_duplicates(self.db.layouts, [{"_id": name} for name in sorted(new)])
+        self._layouts |= new
 
     def _identities_stored(self, records: Sequence[StationRecord]) -> set[tuple[str, str, float]]:
         by_id = {panel_id(r): _identity(r) for r in records}
@@ -181,15 +218,31 @@ class PanelRepository:
     @mapped_errors
     def window_facts(self, start: float, end: float) -> list[TestFacts]:
         """Return the facts of every test whose create_time lies in ``[start, end)``."""
+        return self.raw_window(start, end)[1]
+
+    def raw_window(
+        self, start: float, end: float, db: Database[Doc] | None = None
+    ) -> tuple[int, list[TestFacts]]:
+        """Return how many panel documents the window's query found, and the tests' facts."""
         self.ensure_indexes()
         query = {"create_time": {"$gte": start, "$lt": end}}
+        source = (self.db if db is None else db).panel
+        found = list(source.find(query, _PANEL_FIELDS, batch_size=RAW_BATCH))
+        panels = [p for p in found if _in_window(p.get("create_time"), start, end)]
+        older = self._barcodes_tested_before([p.get("Barcode") for p in panels], start)
+        return len(found), self._facts(panels, _first_tests(panels, older))
+
+    def first_test(self, barcode: str) -> TestFacts | None:
+        """Return the first test of a barcode in the whole store, or None."""
         panels = [
             p
-            for p in self.db.panel.find(query, _PANEL_FIELDS)
-            if _in_window(p.get("create_time"), start, end)
+            for p in self.db.panel.find({"Barcode": barcode}, _PANEL_FIELDS)
+            if _number(p.get("create_time")) is not None
         ]
-        older = self._barcodes_tested_before([p.get("Barcode") for p in panels], start)
-        firsts = _first_tests(panels, older)
+        firsts = _first_tests(panels, set())
+        return next((f for f in self._facts(panels, firsts) if f.first_pass), None)
+
+    def _facts(self, panels: list[Doc], firsts: set[str]) -> list[TestFacts]:
         summarised = [p for p in panels if _summary(p) is not None]
         legacy = [p for p in panels if _summary(p) is None]
         facts = [_facts_from_summary(p, _key(p["_id"]) in firsts) for p in summarised]
@@ -206,19 +259,49 @@ class PanelRepository:
         stations: Many[str] | None = None,
         layouts: Many[str] | None = None,
     ) -> Report:
-        """Return the statistics of ``[start, end)``, as ``stats.compute`` defines them."""
-        facts = self.window_facts(start, end)
-        return compute(facts, clock, start, end, by, stations, layouts)
+        """Return the statistics of ``[start, end)``, as ``stats.compute`` defines them.
+
+        Whole UTC hours come from the hour summaries; the window's partial
+        first and last hours, and hours that hold a day or shift boundary
+        the breakdowns need, are read from the panels.
+        """
+        self.ensure_indexes()
+        first, last = math.ceil(start / HOUR) * HOUR, math.floor(end / HOUR) * HOUR
+        clean = [h for h in range(first, last, HOUR) if _whole(clock, h, by)]
+        facts: list[TestFacts] = []
+        for lo, hi in _gaps(start, end, clean):
+            facts.extend(self.raw_window(lo, hi, self.stats_db)[1])
+        report = compute(facts, clock, start, end, by, stations, layouts)
+        if not clean:
+            return report
+        wanted = set(clean)
+        parts = [
+            p for p in self.summaries.parts(clean[0], clean[-1] + HOUR) if int(p.when) in wanted
+        ]
+        return merge_parts(report, parts, clock, stations, layouts)
+
+    @mapped_errors
+    def rebuild_summaries(self, start: float, end: float) -> int:
+        """Recompute the hour summaries of ``[start, end)`` from the panels; return the hours."""
+        self.ensure_indexes()
+        return self.summaries.rebuild(int(start), int(end))
 
     @mapped_errors
     def filter_choices(self) -> tuple[list[str], list[str]]:
         """Return the stations (EL_no) and cell layouts that stored tests use."""
         self.ensure_indexes()
         stations = {str(doc.get("EL_no")) for doc in self.db.el.find({}, {"EL_no": 1})}
+        layouts = {str(doc["_id"]) for doc in self.db.layouts.find({})}
+        if not layouts or self._has_foreign_panels():
+            layouts = self._scan_layouts()
+        return sorted(stations), sorted(layouts)
+
+    def _scan_layouts(self) -> set[str]:
         layouts: set[str] = set()
         for doc in self.db.panel.find({}, {"cell_size": 1, "cell_amount": 1, "_id": 0}):
             layouts.add(_layout(doc))
-        return sorted(stations), sorted(layouts)
+        self._note_layouts(layouts)
+        return layouts
 
     def _barcodes_tested_before(self, barcodes: Sequence[Any], start: float) -> set[str]:
         """Return the barcodes among ``barcodes`` with a test before ``start``.
@@ -320,7 +403,7 @@ def build_documents(record: StationRecord) -> dict[str, list[Doc]]:
     fates = reconcile(record)
     defects: list[Doc] = []
     links: list[Doc] = []
-    summary: list[list[str]] = []
+    summary: list[list[Any]] = []
     for group, by, status, when, fate in (
         (fates.confirmed, "AI", "true", record.ai_time, CONFIRMED),
         (fates.rejected, "AI", "false", record.ai_time, REJECTED),
@@ -399,7 +482,8 @@ def _grouped(docs: Iterable[Doc], field: str) -> dict[str, list[Doc]]:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    number = float(value)
+    return number if number - number == 0.0 else None  # not NaN nor an infinity
 
 
 def _in_window(value: Any, start: float, end: float) -> bool:
@@ -408,10 +492,29 @@ def _in_window(value: Any, start: float, end: float) -> bool:
 
 
 def _summary(panel: Doc) -> dict[str, Any] | None:
+    """Return the panel's summary if it is whole; else it is read like old data."""
     summary = panel.get("summary")
-    if panel.get("schema") == SCHEMA and isinstance(summary, dict):
+    if panel.get("schema") == SCHEMA and _summary_ok(summary):
         return summary
     return None
+
+
+def _summary_ok(summary: Any) -> bool:
+    """Whether a stored summary holds two verdicts and well-formed defects."""
+    if not isinstance(summary, dict) or not isinstance(summary.get("defects", []), list):
+        return False
+    verdicts = (isinstance(v, str) and _verdict(v) for v in (summary.get("ai"), summary.get("op")))
+    return all(verdicts) and all(_summary_defect_ok(d) for d in summary.get("defects", []))
+
+
+def _summary_defect_ok(entry: Any) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) in (2, 3)
+        and isinstance(entry[0], str)
+        and entry[1] in (CONFIRMED, REJECTED, ADDED)
+        and (len(entry) == 2 or _on_grid(entry[2]))
+    )
 
 
 def _first_tests(panels: list[Doc], older: set[str]) -> set[str]:
@@ -428,6 +531,31 @@ def _first_tests(panels: list[Doc], older: set[str]) -> set[str]:
         ):
             first[barcode] = p
     return {_key(p["_id"]) for p in first.values()}
+
+
+def _whole(clock: PlantClock, hour: int, by: Sequence[str]) -> bool:
+    """Whether the UTC hour lies in one local day and one shift (for the breakdowns used)."""
+    last = hour + HOUR - 1  # boundaries fall on whole seconds
+    if not ("day" in by or "shift" in by):
+        return True
+    if clock.local(hour).utcoffset() != clock.local(last).utcoffset():
+        return False
+    if "day" in by and clock.day_key(hour) != clock.day_key(last):
+        return False
+    return not ("shift" in by and clock.shift_key(hour) != clock.shift_key(last))
+
+
+def _gaps(start: float, end: float, hours: list[int]) -> list[tuple[float, float]]:
+    """Return the parts of ``[start, end)`` that the (sorted) whole hours leave out."""
+    gaps: list[tuple[float, float]] = []
+    at = start
+    for hour in hours:
+        if hour > at:
+            gaps.append((at, float(hour)))
+        at = float(hour + HOUR)
+    if at < end:
+        gaps.append((at, end))
+    return gaps
 
 
 def _layout(panel: Doc) -> str:
@@ -501,7 +629,9 @@ def _stored_test(
     when = _number(panel.get("create_time"))
     if when is None:
         damage.append(f"create_time {panel.get('create_time')!r} is not a number")
-    return StoredTest(
+    if panel.get("schema") == SCHEMA and _summary(panel) is None:
+        damage.append(f"its summary {_short(panel.get('summary'))} is not readable")
+    test = StoredTest(
         panel_id=_key(panel["_id"]),
         barcode=str(panel.get("Barcode")),
         el_no=str(panel.get("EL_no")),
@@ -515,6 +645,10 @@ def _stored_test(
         operator=panel.get("operator"),
         damage=tuple(damage),
     )
+    if test.grid is None:
+        layout = f"{_short(panel.get('cell_size'))} {_short(panel.get('cell_amount'))}"
+        return replace(test, damage=(*test.damage, f"{layout} is no module's layout"))
+    return test
 
 
 def _verdicts(statuses: list[Doc], damage: list[str]) -> dict[str, str]:
@@ -549,6 +683,10 @@ def _stored_defect(link: Doc, defects: dict[str, Doc], damage: list[str]) -> Sto
     if fate is None:
         damage.append(f"a defect link by {by!r} with Status {status!r}")
     code = doc.get("Type")
+    if doc and not (isinstance(code, str) and code):
+        damage.append(f"defect {did} has no type ({_short(code)})")
+    if doc and not _row_col(doc.get("Position")):
+        damage.append(f"defect {did} position {_short(doc.get('Position'))} is not [row, col]")
     return StoredDefect(
         code=code if isinstance(code, str) and code else UNKNOWN_TYPE,
         position=doc.get("Position"),
@@ -557,3 +695,17 @@ def _stored_defect(link: Doc, defects: dict[str, Doc], damage: list[str]) -> Sto
         time=_number(doc.get("time")),
         fate=fate,
     )
+
+
+def _row_col(position: Any) -> bool:
+    """Whether a stored position is two integers (on the grid or not)."""
+    return (
+        isinstance(position, list)
+        and len(position) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in position)
+    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

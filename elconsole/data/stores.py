@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pymongo import MongoClient
+import pymongo
+from pymongo import MongoClient, ReadPreference, WriteConcern
 from pymongo.database import Database
 
 from elconsole.data.embedded import EmbeddedServer
@@ -19,10 +20,17 @@ from elconsole.data.repository import PanelRepository
 
 log = logging.getLogger(__name__)
 
+SECONDARY_PREFERRED = ReadPreference.SECONDARY_PREFERRED
+
 ENV_VAR = "ELCONSOLE_STORE"
 DEFAULT_DB = "elconsole"
 TIMEOUT_MS = 2000
 EMBEDDED_HEARTBEAT_MS = 60000
+# One reply may take this long before the call fails as unreachable: a paused
+# (SIGSTOP) or wedged server is reported instead of hanging forever. It stays
+# well above the longest single reply the console waits for (a statistics
+# find on the embedded store, about 12 s for 30 days at 100,000 tests).
+SOCKET_TIMEOUT_MS = 30000
 # Any scheme: an unknown one (refused) must not show its password either.
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@")
 
@@ -81,8 +89,9 @@ class Store:
         self.target = target
         self.client = client
         self.server = server
-        self.db: Database[dict[str, Any]] = _database(client)
-        self.repo = PanelRepository(self.db)
+        self.db: Database[dict[str, Any]] = _database(client, server is None)
+        stats_db = self.db if server is not None else statistics_database(self.db)
+        self.repo = PanelRepository(self.db, stats_db=stats_db)
 
     @property
     def description(self) -> str:
@@ -91,7 +100,10 @@ class Store:
     @mapped_errors
     def ping(self) -> None:
         """Check that the store answers; raises StoreUnavailable within about 2 s."""
-        self.client.admin.command("ping")
+        # The whole call is bounded, also when the server accepted the connection
+        # and stopped answering (paused): the window's heartbeat tells it in time.
+        with pymongo.timeout(TIMEOUT_MS / 1000):
+            self.client.admin.command("ping")
 
     def close(self) -> None:
         self.client.close()
@@ -130,14 +142,39 @@ def _client(uri: str, heartbeat_ms: int = TIMEOUT_MS) -> MongoClient[dict[str, A
             uri,
             serverSelectionTimeoutMS=TIMEOUT_MS,
             connectTimeoutMS=heartbeat_ms,
+            socketTimeoutMS=SOCKET_TIMEOUT_MS,
             appname="elconsole",
         )
     except Exception as exc:  # pymongo's ConfigurationError, InvalidURI, ValueError
         raise StoreError(f"bad connection string {redact(uri)}: {_no_secret(exc, uri)}") from exc
 
 
-def _database(client: MongoClient[dict[str, Any]]) -> Database[dict[str, Any]]:
-    return client.get_default_database(DEFAULT_DB)
+def _database(
+    client: MongoClient[dict[str, Any]], factory: bool = True
+) -> Database[dict[str, Any]]:
+    """Return the database; on a factory's MongoDB, writes wait for a majority.
+
+    Writes and the reads they depend on go to the primary: a writer compares
+    and sets the hour summaries, which a lagging secondary would defeat. A
+    ``w`` in the connection string wins over the majority default.
+    """
+    if not factory:
+        return client.get_default_database(DEFAULT_DB)
+    concern = client.write_concern if client.write_concern.document else WriteConcern("majority")
+    return client.get_default_database(
+        DEFAULT_DB, read_preference=ReadPreference.PRIMARY, write_concern=concern
+    )
+
+
+def statistics_database(db: Database[dict[str, Any]]) -> Database[dict[str, Any]]:
+    """Return ``db`` for the statistics reads: from a secondary when one answers.
+
+    A ``readPreference`` in the connection string wins over secondaryPreferred;
+    a single server (the embedded store) is always read as it is.
+    """
+    chosen = db.client.read_preference
+    preference = chosen if chosen.mode != ReadPreference.PRIMARY.mode else SECONDARY_PREFERRED
+    return db.with_options(read_preference=preference)
 
 
 def _no_secret(exc: Exception, uri: str) -> str:

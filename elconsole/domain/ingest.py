@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+BOM = b"\xef\xbb\xbf"
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -22,9 +24,10 @@ class Entry:
 def read_entries(path: Path) -> Iterator[Entry]:
     """Yield every record of a file; a line that is not JSON yields an error entry.
 
+    A leading UTF-8 byte order mark (as Windows editors write) is skipped.
     Raises OSError when the file cannot be read.
     """
-    data = path.read_bytes()
+    data = path.read_bytes().removeprefix(BOM)
     source = str(path)
     if data.lstrip()[:1] == b"[":
         yield from _array_entries(source, data)
@@ -45,6 +48,8 @@ def _parse_line(source: str, number: int, raw: bytes) -> Entry:
         return Entry(source, number, error=f"not valid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:
         return Entry(source, number, error="not valid JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        return Entry(source, number, error=f"not valid JSON: {_first_words(exc)}")
 
 
 def _array_entries(source: str, data: bytes) -> Iterator[Entry]:
@@ -59,8 +64,15 @@ def _array_entries(source: str, data: bytes) -> Iterator[Entry]:
     except RecursionError:
         yield Entry(source, 1, error="not valid JSON: nested too deeply")
         return
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        yield Entry(source, 1, error=f"not a valid JSON array: {_first_words(exc)}")
+        return
     if not isinstance(items, list):
         yield Entry(source, 1, error="a JSON file must hold an array of records")
         return
     for index, item in enumerate(items, start=1):
         yield Entry(source, index, value=item)
+
+
+def _first_words(exc: Exception) -> str:
+    return str(exc).split(":", 1)[0]

@@ -29,6 +29,8 @@ REQUIRED = (
     "gui_time",
 )
 OPTIONAL = ("operator",)
+GUI_FIELDS = ("gui_result", "gui_defects", "gui_time")
+AI_FIELDS = tuple(name for name in REQUIRED if name not in GUI_FIELDS)
 CELL_TYPES = ("mono", "poly")
 VERDICT_LABELS = {"0": "NG", "1": "OK"}
 
@@ -70,6 +72,36 @@ class StationRecord:
 
 
 @dataclass(frozen=True)
+class AiHalf:
+    """The AI's half of a station record: everything but the operator's judgment."""
+
+    barcode: str
+    cell_type: str
+    cell_size: str
+    cell_amount: int
+    el_no: str
+    create_time: float
+    ai_result: str
+    ai_defects: dict[str, tuple[Position, ...]]
+    ai_time: float
+
+    @property
+    def grid(self) -> Grid:
+        return Grid.for_module(self.cell_size, self.cell_amount)
+
+    @property
+    def identity(self) -> tuple[str, str, float]:
+        """Return (barcode, el_no, create_time): what names one EL test."""
+        return (self.barcode, self.el_no, self.create_time)
+
+    def raw(self) -> dict[str, Any]:
+        """Return the half as raw record fields (positions as lists)."""
+        out = dict(vars(self))
+        out["ai_defects"] = {c: [list(p) for p in ps] for c, ps in self.ai_defects.items()}
+        return out
+
+
+@dataclass(frozen=True)
 class Reconciled:
     """The fate of every defect of a record (SPEC: confirmed, rejected, added)."""
 
@@ -93,11 +125,31 @@ class Validator:
         if not isinstance(raw, Mapping):
             raise RecordError("record", raw, "must be a JSON object")
         _check_fields(raw)
+        half = self._ai_half(raw)
+        return StationRecord(
+            **vars(half),
+            gui_result=verdict_code(raw, "gui_result"),
+            gui_defects=self._defects(raw, "gui_defects", half.grid),
+            gui_time=self._time(raw, "gui_time"),
+            operator=_optional_text(raw, "operator"),
+        )
+
+    def validate_ai(self, raw: object) -> AiHalf:
+        """Return the AI's half of a record (every field but the operator's).
+
+        The same rules as ``validate``; raises RecordError on the first broken
+        rule, also for an operator field that the AI must leave out.
+        """
+        if not isinstance(raw, Mapping):
+            raise RecordError("record", raw, "must be a JSON object")
+        _check_fields(raw, AI_FIELDS)
+        return self._ai_half(raw)
+
+    def _ai_half(self, raw: Mapping[str, Any]) -> AiHalf:
         cell_size = _choice(raw, "cell_size", tuple(LAYOUTS))
         cell_amount = _cell_amount(raw, cell_size)
         grid = Grid.for_module(cell_size, cell_amount)
-
-        return StationRecord(
+        return AiHalf(
             barcode=_barcode(raw.get("barcode")),
             cell_type=_choice(raw, "cell_type", CELL_TYPES),
             cell_size=cell_size,
@@ -107,10 +159,6 @@ class Validator:
             ai_result=verdict_code(raw, "ai_result"),
             ai_defects=self._defects(raw, "ai_defects", grid),
             ai_time=self._time(raw, "ai_time"),
-            gui_result=verdict_code(raw, "gui_result"),
-            gui_defects=self._defects(raw, "gui_defects", grid),
-            gui_time=self._time(raw, "gui_time"),
-            operator=_optional_text(raw, "operator"),
         )
 
     def _time(self, raw: Mapping[str, Any], name: str) -> float:
@@ -189,11 +237,14 @@ def _flatten(defects: dict[str, tuple[Position, ...]]) -> list[Defect]:
     return [(code, pos) for code, positions in defects.items() for pos in positions]
 
 
-def _check_fields(raw: Mapping[Any, Any]) -> None:
-    for name in REQUIRED:
+def _check_fields(raw: Mapping[Any, Any], fields: tuple[str, ...] = REQUIRED) -> None:
+    for name in fields:
         if name not in raw:
             raise RecordError(name, None, "is required")
+    ai_only = fields is AI_FIELDS
     for name in raw:
+        if ai_only and (name in GUI_FIELDS or name in OPTIONAL):
+            raise RecordError(str(name), raw[name], "is the operator's, not part of the AI result")
         if name not in REQUIRED and name not in OPTIONAL:
             raise RecordError(str(name), raw[name], "is not a field of a station record")
 

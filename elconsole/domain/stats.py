@@ -66,6 +66,50 @@ class Tally:
             self.first_ok += facts.op == OK
         self.damaged += bool(facts.damage)
 
+    def merge(self, other: Tally) -> None:
+        """Add the figures of ``other`` (a disjoint group of tests) to these."""
+        self.tests += other.tests
+        self.ai.update(other.ai)
+        self.op.update(other.op)
+        self.panel_overkill += other.panel_overkill
+        self.panel_miss += other.panel_miss
+        self.defects.update(other.defects)
+        self.first_tests += other.first_tests
+        self.first_ok += other.first_ok
+        self.damaged += other.damaged
+
+    def to_vector(self) -> list[int]:
+        """Return every count in the order of ``VECTOR`` (a compact stored form)."""
+        counts = self.to_counts()
+        unknown = set(counts) - set(VECTOR)
+        if unknown:
+            raise ValueError(f"counts with no place in a vector: {sorted(unknown)}")
+        return [counts.get(key, 0) for key in VECTOR]
+
+    @classmethod
+    def from_vector(cls, vector: Sequence[int]) -> Tally:
+        """Return the tally whose ``to_vector()`` is ``vector``."""
+        return cls.from_counts({k: v for k, v in zip(VECTOR, vector, strict=True) if v})
+
+    def to_counts(self) -> dict[str, int]:
+        """Return every count under a flat key (zeros left out); see ``from_counts``."""
+        out = {name: getattr(self, name) for name in _SCALARS}
+        for prefix in _COUNTERS:
+            out.update({f"{prefix}:{k}": v for k, v in getattr(self, prefix).items()})
+        return {k: v for k, v in out.items() if v}
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int]) -> Tally:
+        """Return the tally whose ``to_counts()`` is ``counts``."""
+        tally = cls()
+        for key, value in counts.items():
+            prefix, _, kind = key.partition(":")
+            if kind:
+                getattr(tally, prefix)[kind] += value
+            else:
+                setattr(tally, key, getattr(tally, key) + value)
+        return tally
+
     @property
     def yield_rate(self) -> float | None:
         return rate(self.op["ok"], self.tests)
@@ -120,7 +164,81 @@ class Tally:
         }
 
 
+_SCALARS = ("tests", "panel_overkill", "panel_miss", "first_tests", "first_ok", "damaged")
+_COUNTERS = ("ai", "op", "defects")
+_KINDS = ("ok", "ng", "other", "missing")
+VECTOR = (
+    *_SCALARS,
+    *(f"ai:{k}" for k in _KINDS),
+    *(f"op:{k}" for k in _KINDS),
+    *(f"defects:{f}" for f in FATES),
+)
+
 Heat = Counter[tuple[str, str, int, int]]  # (type, fate, row, col) -> defects
+
+
+@dataclass
+class Summary:
+    """Every count a report needs of a set of tests of one station and one layout.
+
+    Summaries of disjoint sets of tests add up (``merge``); ``add_first``
+    moves first-pass counts alone, for a test that stopped being the first.
+    """
+
+    total: Tally = field(default_factory=Tally)
+    types: dict[str, Tally] = field(default_factory=dict)
+    heat: Heat = field(default_factory=Counter)
+
+    def add(self, facts: TestFacts) -> None:
+        """Count one test as ``compute`` does."""
+        self.total.add(facts)
+        for code in _codes(facts):
+            self.types.setdefault(code, Tally()).add(facts, code)
+        self.heat.update(facts.cells)
+
+    def add_first(self, facts: TestFacts, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) the first-pass counts of one test."""
+        parts = [self.total] + [self.types.setdefault(c, Tally()) for c in _codes(facts)]
+        for tally in parts:
+            tally.first_tests += sign
+            tally.first_ok += sign * (facts.op == OK)
+
+    def merge(self, other: Summary) -> None:
+        """Add the counts of ``other``."""
+        self.total.merge(other.total)
+        for code, tally in other.types.items():
+            self.types.setdefault(code, Tally()).merge(tally)
+        self.heat.update(other.heat)
+
+    def to_doc(self) -> dict[str, Any]:
+        """Return the summary as JSON-compatible values (count vectors); see ``from_doc``."""
+        return {
+            "t": self.total.to_vector(),
+            "y": {code: tally.to_vector() for code, tally in self.types.items()},
+            "h": [[*cell, n] for cell, n in self.heat.items() if n],
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Summary:
+        """Return the summary whose ``to_doc()`` is ``doc``."""
+        return cls(
+            total=Tally.from_vector(doc["t"]),
+            types={code: Tally.from_vector(v) for code, v in doc.get("y", {}).items()},
+            heat=Counter({(t, f, int(r), int(c)): int(n) for t, f, r, c, n in doc.get("h", [])}),
+        )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A summary (``Summary.to_doc()`` form) of tests all in one day and one shift.
+
+    ``when`` is any moment of those tests (the start of their hour).
+    """
+
+    when: float
+    el_no: str
+    layout: str
+    doc: dict[str, Any]
 
 
 @dataclass
@@ -183,6 +301,76 @@ def compute(
             for key in keys_of(fact):
                 groups.setdefault(key, Tally()).add(fact, key if name == "type" else None)
     return report
+
+
+def merge_parts(
+    report: Report,
+    parts: Iterable[Part],
+    clock: PlantClock,
+    stations: Collection[str] | None = None,
+    layouts: Collection[str] | None = None,
+) -> Report:
+    """Add summaries to a report made by ``compute`` of the other tests of its window.
+
+    The result equals ``compute`` of all the tests together, provided no
+    part's tests straddle a day or shift boundary its breakdowns use. Count
+    vectors are added up per group first: a month holds thousands of parts.
+    """
+    by = set(report.breakdowns)
+    sums: dict[tuple[str, str, str], list[int]] = {}
+    types: dict[str, list[int]] = {}
+    keys: dict[float, tuple[str, str]] = {}
+    for part in parts:
+        if stations is not None and part.el_no not in stations:
+            continue
+        if layouts is not None and part.layout not in layouts:
+            continue
+        if part.when not in keys:
+            keys[part.when] = _time_keys(clock, part.when, by)
+        day, shift = keys[part.when]
+        _add(sums, (f"{day}\x1f{shift}", part.el_no, part.layout), part.doc["t"])
+        if "type" in by:
+            for code, vector in part.doc.get("y", {}).items():
+                _add(types, code, vector)
+        _add_heat(report.heat, part.layout, part.doc.get("h", []))
+    _fold_sums(report, sums)
+    for code, vector in types.items():
+        report.breakdowns["type"].setdefault(code, Tally()).merge(Tally.from_vector(vector))
+    for name, groups in report.breakdowns.items():  # compute() makes groups of tests only
+        report.breakdowns[name] = {key: t for key, t in groups.items() if t.tests}
+    return report
+
+
+def _time_keys(clock: PlantClock, when: float, by: Collection[str]) -> tuple[str, str]:
+    day = clock.day_key(when) if "day" in by else ""
+    return day, clock.shift_key(when) if "shift" in by else ""
+
+
+def _add(sums: dict[Any, list[int]], key: Any, vector: Sequence[int]) -> None:
+    held = sums.get(key)
+    sums[key] = list(vector) if held is None else [a + b for a, b in zip(held, vector, strict=True)]
+
+
+def _add_heat(heat: dict[str, Heat], layout: str, cells: Iterable[Sequence[Any]]) -> None:
+    if not cells:
+        return
+    counts = heat.setdefault(layout, Counter())
+    for code, fate, row, col, n in cells:
+        counts[(code, fate, row, col)] += n
+
+
+def _fold_sums(report: Report, sums: dict[tuple[str, str, str], list[int]]) -> None:
+    for (times, el_no, _layout), vector in sums.items():
+        tally = Tally.from_vector(vector)
+        report.total.merge(tally)
+        day, shift = times.split("\x1f")
+        for name, key in (("day", day), ("shift", shift), ("station", el_no)):
+            if name in report.breakdowns:
+                report.breakdowns[name].setdefault(key, Tally()).merge(tally)
+
+
+def _codes(facts: TestFacts) -> list[str]:
+    return sorted({code for code, _ in facts.defects})
 
 
 def _keyer(name: str, clock: PlantClock) -> Callable[[TestFacts], Iterable[str]]:

@@ -20,6 +20,7 @@ from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.domain.records import StationRecord
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED
 from elconsole.tasks import TaskRunner
+from elconsole.ui.entry.manual import ManualEntry
 from elconsole.ui.entry.tab import EntryTab
 from elconsole.ui.session import Session
 
@@ -30,19 +31,26 @@ COLLECTIONS = ("panel", "panel_status", "panel_defect", "defect", "el")
 def make_session(tmp_path: Path, repo: Any) -> Session:
     session = Session(StoreTarget(path=tmp_path / "x.db"), PlantClock(zone("Asia/Shanghai")))
     session.store = SimpleNamespace(repo=repo)  # type: ignore[assignment]
+    session.inbox_dir = tmp_path / "inbox"
+    session.spool_dir = tmp_path / "spool"
     return session
 
 
-def open_tab(qtbot: Any, session: Session) -> EntryTab:
+def open_tab(qtbot: Any, session: Session) -> ManualEntry:
+    """Open the Panel entry tab on its manual entry page (F10) and return that page."""
     runner = TaskRunner()
-    tab = EntryTab(session, runner)
+    entry = EntryTab(session, runner)
+    qtbot.addWidget(entry)
+    entry.resize(1280, 800)
+    entry.show()
+    qtbot.waitExposed(entry)
+    entry.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is entry, timeout=WAIT_MS)
+    qtbot.keyClick(entry.review.scan_edit, Qt.Key.Key_F10)
+    assert entry.pages.currentWidget() is entry.manual
+    tab = entry.manual
     tab._test_runner = runner  # type: ignore[attr-defined]  # keep it alive
-    qtbot.addWidget(tab)
-    tab.resize(1280, 800)
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=WAIT_MS)
+    tab._test_entry = entry  # type: ignore[attr-defined]
     return tab
 
 
@@ -52,7 +60,7 @@ def session(tmp_path: Path, mock_repo: PanelRepository) -> Session:
 
 
 @pytest.fixture
-def tab(qtbot: Any, session: Session) -> Iterator[EntryTab]:
+def tab(qtbot: Any, session: Session) -> Iterator[ManualEntry]:
     tab = open_tab(qtbot, session)
     yield tab
     tab._test_runner.wait(WAIT_MS)  # type: ignore[attr-defined]
@@ -61,19 +69,19 @@ def tab(qtbot: Any, session: Session) -> Iterator[EntryTab]:
 # -- driving helpers ---------------------------------------------------------
 
 
-def scan(qtbot: Any, tab: EntryTab, text: str) -> None:
+def scan(qtbot: Any, tab: ManualEntry, text: str) -> None:
     """Type into the barcode field as a scanner does: characters, then Enter."""
     tab.form.barcode_edit.setFocus()
     qtbot.keyClicks(tab.form.barcode_edit, text)
     qtbot.keyClick(tab.form.barcode_edit, Qt.Key.Key_Return)
 
 
-def type_station(qtbot: Any, tab: EntryTab, text: str) -> None:
+def type_station(qtbot: Any, tab: ManualEntry, text: str) -> None:
     tab.form.station_edit.clear()
     qtbot.keyClicks(tab.form.station_edit, text)
 
 
-def choose_layout(qtbot: Any, tab: EntryTab, text: str) -> None:
+def choose_layout(qtbot: Any, tab: ManualEntry, text: str) -> None:
     combo = tab.form.layout_combo
     combo.setFocus()
     target = combo.findText(text)
@@ -87,19 +95,19 @@ def click(qtbot: Any, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def click_cell(qtbot: Any, tab: EntryTab, row: int, col: int) -> None:
+def click_cell(qtbot: Any, tab: ManualEntry, row: int, col: int) -> None:
     view = tab.defects.grid_view
     point = view.cell_rect(row, col).center().toPoint()
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
 
 
-def mark(qtbot: Any, tab: EntryTab, code: str, *cells: tuple[int, int]) -> None:
+def mark(qtbot: Any, tab: ManualEntry, code: str, *cells: tuple[int, int]) -> None:
     click(qtbot, tab.defects.type_buttons[code])
     for row, col in cells:
         click_cell(qtbot, tab, row, col)
 
 
-def submit_and_wait(qtbot: Any, tab: EntryTab) -> None:
+def submit_and_wait(qtbot: Any, tab: ManualEntry) -> None:
     with qtbot.waitSignal(tab.status_message, timeout=WAIT_MS):
         click(qtbot, tab.submit_button)
     qtbot.waitUntil(lambda: tab.submit_button.isEnabled(), timeout=WAIT_MS)
@@ -113,7 +121,7 @@ def stored_nothing(repo: PanelRepository) -> bool:
     return all(repo.db[name].count_documents({}) == 0 for name in COLLECTIONS)
 
 
-def enter_example(qtbot: Any, tab: EntryTab) -> None:
+def enter_example(qtbot: Any, tab: ManualEntry) -> None:
     """AI: C17 crack, A1 cold solder; operator keeps C17 and adds B2 crack."""
     scan(qtbot, tab, "PV2406110001")
     type_station(qtbot, tab, "EL-07")
@@ -128,7 +136,7 @@ def enter_example(qtbot: Any, tab: EntryTab) -> None:
 # -- the scanner and focus -----------------------------------------------------
 
 
-def test_barcode_is_focused_and_enter_moves_on(qtbot: Any, tab: EntryTab) -> None:
+def test_barcode_is_focused_and_enter_moves_on(qtbot: Any, tab: ManualEntry) -> None:
     assert tab.form.barcode_edit.hasFocus()
     qtbot.keyClicks(tab.form.barcode_edit, "PV1")
     qtbot.keyClick(tab.form.barcode_edit, Qt.Key.Key_Return)
@@ -137,7 +145,7 @@ def test_barcode_is_focused_and_enter_moves_on(qtbot: Any, tab: EntryTab) -> Non
     assert tab.form.tested_at() is not None
 
 
-def test_scanner_input_is_trimmed(qtbot: Any, tab: EntryTab) -> None:
+def test_scanner_input_is_trimmed(qtbot: Any, tab: ManualEntry) -> None:
     before = time.time()
     qtbot.keyClicks(tab.form.barcode_edit, "  PV123  \r")
     assert tab.form.barcode_edit.text() == "PV123"
@@ -150,7 +158,7 @@ def test_scanner_input_is_trimmed(qtbot: Any, tab: EntryTab) -> None:
 
 
 def test_entry_stores_exactly_the_expected_documents(
-    qtbot: Any, tab: EntryTab, mock_repo: PanelRepository
+    qtbot: Any, tab: ManualEntry, mock_repo: PanelRepository
 ) -> None:
     before = time.time()
     enter_example(qtbot, tab)
@@ -233,7 +241,7 @@ def test_entry_stores_exactly_the_expected_documents(
     ]
 
 
-def test_stored_message_and_form_cleared_for_next_panel(qtbot: Any, tab: EntryTab) -> None:
+def test_stored_message_and_form_cleared_for_next_panel(qtbot: Any, tab: ManualEntry) -> None:
     enter_example(qtbot, tab)
     tab.form.op_combo.setFocus()  # the operator overrides: OK
     qtbot.keyClick(tab.form.op_combo, Qt.Key.Key_Down)
@@ -257,7 +265,7 @@ def test_stored_message_and_form_cleared_for_next_panel(qtbot: Any, tab: EntryTa
     assert tab.submit_button.isEnabled()
 
 
-def test_ctrl_enter_submits(qtbot: Any, tab: EntryTab, mock_repo: PanelRepository) -> None:
+def test_ctrl_enter_submits(qtbot: Any, tab: ManualEntry, mock_repo: PanelRepository) -> None:
     scan(qtbot, tab, "PV9")
     type_station(qtbot, tab, "EL-01")
     with qtbot.waitSignal(tab.panel_submitted, timeout=WAIT_MS):
@@ -269,7 +277,7 @@ def test_ctrl_enter_submits(qtbot: Any, tab: EntryTab, mock_repo: PanelRepositor
 
 
 def test_same_test_again_is_reported_as_already_stored(
-    qtbot: Any, tab: EntryTab, mock_repo: PanelRepository
+    qtbot: Any, tab: ManualEntry, mock_repo: PanelRepository
 ) -> None:
     when = time.time() - 3600
     for _ in range(2):
@@ -285,7 +293,7 @@ def test_same_test_again_is_reported_as_already_stored(
 
 
 def test_empty_barcode_is_shown_beside_the_field(
-    qtbot: Any, tab: EntryTab, mock_repo: PanelRepository
+    qtbot: Any, tab: ManualEntry, mock_repo: PanelRepository
 ) -> None:
     type_station(qtbot, tab, "EL-01")
     mark(qtbot, tab, "cr", (1, 1))
@@ -302,7 +310,7 @@ def test_empty_barcode_is_shown_beside_the_field(
 
 
 def test_empty_station_is_shown_beside_its_field(
-    qtbot: Any, tab: EntryTab, mock_repo: PanelRepository
+    qtbot: Any, tab: ManualEntry, mock_repo: PanelRepository
 ) -> None:
     scan(qtbot, tab, "PV5")
     click(qtbot, tab.submit_button)
@@ -314,7 +322,7 @@ def test_empty_station_is_shown_beside_its_field(
 # -- verdicts, marks, layout -------------------------------------------------------
 
 
-def test_operator_verdict_follows_marks_until_chosen(qtbot: Any, tab: EntryTab) -> None:
+def test_operator_verdict_follows_marks_until_chosen(qtbot: Any, tab: ManualEntry) -> None:
     form = tab.form
     assert form.op_combo.currentData() == "1"
     click(qtbot, tab.defects.op_mode_button)
@@ -331,7 +339,7 @@ def test_operator_verdict_follows_marks_until_chosen(qtbot: Any, tab: EntryTab) 
     assert form.op_combo.currentData() == "2"
 
 
-def test_confirm_all_copies_ai_marks(qtbot: Any, tab: EntryTab) -> None:
+def test_confirm_all_copies_ai_marks(qtbot: Any, tab: ManualEntry) -> None:
     mark(qtbot, tab, "cr", (1, 2), (6, 20))
     assert {m.fate for m in tab.defects.grid_view.marks} == {REJECTED}
     click(qtbot, tab.defects.confirm_button)
@@ -341,7 +349,7 @@ def test_confirm_all_copies_ai_marks(qtbot: Any, tab: EntryTab) -> None:
     assert tab.form.op_combo.currentData() == "0"
 
 
-def test_number_keys_choose_the_defect_type(qtbot: Any, tab: EntryTab) -> None:
+def test_number_keys_choose_the_defect_type(qtbot: Any, tab: ManualEntry) -> None:
     tab.defects.grid_view.setFocus()
     for key, code in zip("4213", ("mr", "cs", "cr", "bc"), strict=True):
         qtbot.keyClick(tab.defects.grid_view, key)
@@ -350,13 +358,13 @@ def test_number_keys_choose_the_defect_type(qtbot: Any, tab: EntryTab) -> None:
     assert tab.raw_record()["ai_defects"] == {"bc": [[1, 1]]}
 
 
-def test_digits_typed_in_the_barcode_do_not_change_the_type(qtbot: Any, tab: EntryTab) -> None:
+def test_digits_typed_in_the_barcode_do_not_change_the_type(qtbot: Any, tab: ManualEntry) -> None:
     scan(qtbot, tab, "PV4321")
     assert tab.form.barcode_edit.text() == "PV4321"
     assert tab.defects.selected_type() == "cr"
 
 
-def test_layout_change_drops_marks_off_the_new_grid(qtbot: Any, tab: EntryTab) -> None:
+def test_layout_change_drops_marks_off_the_new_grid(qtbot: Any, tab: ManualEntry) -> None:
     choose_layout(qtbot, tab, "half 144")
     mark(qtbot, tab, "cr", (1, 24), (2, 5))
     with qtbot.waitSignal(tab.status_message, timeout=WAIT_MS) as blocker:
@@ -442,7 +450,7 @@ def test_no_double_submission_and_never_on_the_gui_thread(qtbot: Any, tmp_path: 
     tab._test_runner.wait(WAIT_MS)  # type: ignore[attr-defined]
 
 
-def test_time_steps_from_unset_to_now(qtbot: Any, tab: EntryTab) -> None:
+def test_time_steps_from_unset_to_now(qtbot: Any, tab: ManualEntry) -> None:
     assert tab.form.tested_at() is None
     assert tab.form.time_edit.text() == "when scanned"
     tab.form.time_edit.setFocus()

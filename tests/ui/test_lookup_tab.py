@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
 from elconsole.data.errors import StoreError, StoreUnavailable
 from elconsole.data.legacy import load_export
@@ -20,6 +22,7 @@ from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.domain.records import Validator
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED
 from elconsole.tasks import TaskRunner
+from elconsole.ui.lookup import export
 from elconsole.ui.lookup.tab import LookupTab
 from elconsole.ui.session import Session
 
@@ -51,6 +54,8 @@ def store(repo: PanelRepository, *raws: dict[str, Any]) -> None:
     validator = Validator(now=lambda: 2e9)
     for raw in raws:
         repo.store(validator.validate(raw))
+
+
 
 
 @pytest.fixture
@@ -348,3 +353,65 @@ def test_a_late_answer_to_an_older_lookup_is_ignored(qtbot, session, runner, thr
     qtbot.waitUntil(lambda: runner.busy == 0)
     assert tab.tests_model.rowCount() == 1
     assert tab.tests_model.test_at(0).barcode == "PV-T-2"  # type: ignore[union-attr]
+
+
+def test_defect_map_exports_to_png_and_pdf(qtbot, session, runner, three_tests, tmp_path):
+    tab = make_tab(qtbot, session, runner, three_tests)
+    assert not tab.export_button.isEnabled()
+    type_and_enter(qtbot, tab, "PV-T-1")
+    qtbot.waitUntil(lambda: tab.tests_model.rowCount() == 3)
+    assert tab.export_button.isEnabled()
+
+    png = tab.export_map(tmp_path / "map.png")
+    assert png == tmp_path / "map.png"
+    picture = QImage(str(png))
+    grid = export.picture_size(20)  # 1200 wide, 6 rows of square cells: 393 high
+    assert (grid.width(), grid.height()) == (1200, 393)
+    assert picture.width() >= 1200 and picture.height() > 393  # the grid, the legend below
+
+    pdf = tab.export_map(tmp_path / "map.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
+    assert "map.pdf" in tab.message_label.text()
+
+    test = tab.shown_test()
+    assert export.header_lines(test, session.clock) == [
+        "Tested 2026-03-03 12:00:00 CST at station EL02, mono half 120",
+        "AI verdict NG, operator verdict NG",
+        "3 defects",
+    ]
+    lines = export.defect_lines(test, session.catalog, session.clock)
+    assert "C17  Crack (cr), AI found / operator confirmed, by AI, 2026-03-03 12:00:01 CST" in lines
+    assert len(lines) == 3
+
+
+def test_off_grid_defects_are_flagged_in_the_export(qtbot, session, runner, mock_db, mock_repo):
+    load_export(mock_db, LEGACY)
+    tab = make_tab(qtbot, session, runner, mock_repo)
+    type_and_enter(qtbot, tab, "708")
+    qtbot.waitUntil(lambda: tab.tests_model.rowCount() == 1)
+
+    lines = export.defect_lines(tab.shown_test(), session.catalog, session.clock)
+    assert len(lines) == 2
+    assert all(line.endswith("[off-grid (not drawn)]") for line in lines)
+
+
+def test_export_map_reports_a_failure(qtbot, session, runner, three_tests, tmp_path):
+    tab = make_tab(qtbot, session, runner, three_tests)
+    type_and_enter(qtbot, tab, "PV-T-1")
+    qtbot.waitUntil(lambda: tab.tests_model.rowCount() == 3)
+
+    assert tab.export_map(tmp_path / "missing-folder" / "map.png") is None
+    assert tab.message_label.text().startswith("The defect map was not written")
+
+
+def test_a_changed_zone_is_reread(qtbot, session, runner, three_tests):
+    tab = make_tab(qtbot, session, runner, three_tests)
+    type_and_enter(qtbot, tab, "PV-T-1")
+    qtbot.waitUntil(lambda: tab.tests_model.rowCount() == 3)
+
+    session.clock = PlantClock(zone("UTC"))
+    tab.store_opened()
+    assert cell(tab.tests_model, 0, 0) == "2026-03-03 04:00:00 UTC"
+    assert tab.tests_view.currentIndex().row() == 0

@@ -36,6 +36,8 @@ class _Store:
         self.repo = repo
 
 
+
+
 @pytest.fixture
 def runner() -> Iterator[TaskRunner]:
     runner = TaskRunner()
@@ -43,10 +45,12 @@ def runner() -> Iterator[TaskRunner]:
     runner.wait(10000)
 
 
-def make_tab(qtbot: Any, runner: TaskRunner, tmp_path: Path, repo: Any) -> StatsTab:
+def make_tab(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, repo: Any, now: float | None = None
+) -> StatsTab:
     session = Session(StoreTarget(path=tmp_path / "x.db"), CLOCK)
     session.store = _Store(repo)  # type: ignore[assignment]
-    tab = StatsTab(session, runner)
+    tab = StatsTab(session, runner) if now is None else StatsTab(session, runner, now=lambda: now)
     qtbot.addWidget(tab)
     return tab
 
@@ -307,7 +311,22 @@ def test_shared_figures(
     ]
 
 
-class _FailingRepo:
+class _FactsRepo:
+    """A stand-in repository: its ``window_facts`` decide, ``compute`` reports."""
+
+    def window_facts(self, start: float, end: float) -> list[stats.TestFacts]:
+        raise NotImplementedError
+
+    def window_report(
+        self, clock: PlantClock, start: float, end: float, by: Any = (), **filters: Any
+    ) -> stats.Report:
+        return stats.compute(self.window_facts(start, end), clock, start, end, by, **filters)
+
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        return ["EL01"], ["full 72"]
+
+
+class _FailingRepo(_FactsRepo):
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
 
@@ -342,7 +361,7 @@ def test_failing_store(
     assert not any("Traceback" in text for text in all_texts(tab))
 
 
-class _RecordingRepo:
+class _RecordingRepo(_FactsRepo):
     """Answers at once with no tests; remembers the windows asked for."""
 
     def __init__(self) -> None:
@@ -389,7 +408,7 @@ def _facts(n: int, when: float) -> list[stats.TestFacts]:
     ]
 
 
-class _SlowFirstRepo:
+class _SlowFirstRepo(_FactsRepo):
     """The window starting at ``slow_start`` waits for ``gate``; it has 1 test, others 2."""
 
     def __init__(self, slow_start: float) -> None:
@@ -411,10 +430,193 @@ def test_stale_result_is_ignored(qtbot: Any, runner: TaskRunner, tmp_path: Path)
     assert tab.loading
     assert "Loading" in tab.message_label.text()
 
+    assert tab.busy_bar.isVisibleTo(tab)
+    assert not tab.csv_button.isEnabled()
+
     load(qtbot, tab, D(2026, 3, 2), D(2026, 3, 2))
     assert tab.figures.text("tests") == "2"
+    assert not tab.busy_bar.isVisibleTo(tab)
+    assert tab.csv_button.isEnabled()
 
     repo.gate.set()
     qtbot.waitUntil(lambda: runner.busy == 0, timeout=WAIT_MS)
     assert tab.figures.text("tests") == "2"
     assert tab.message_label.text().startswith("2 EL tests between 2026-03-02 and 2026-03-02")
+
+
+def test_quick_ranges(qtbot: Any, runner: TaskRunner, tmp_path: Path) -> None:
+    repo = _RecordingRepo()
+    now = CLOCK.parse("2026-03-04T03:00")  # in the night shift that began 03-03 20:00
+    tab = make_tab(qtbot, runner, tmp_path, repo, now=now)
+
+    tab.choose_quick_range("shift")
+    qtbot.waitUntil(lambda: not tab.loading, timeout=WAIT_MS)
+    assert repo.windows[-1] == (CLOCK.parse("2026-03-03T20:00"), CLOCK.parse("2026-03-04T08:00"))
+    assert tab.message_label.text() == "No EL tests in the shift 2026-03-03 night (20:00–08:00)."
+
+    expected = {
+        "today": ("2026-03-04", "2026-03-05"),
+        "yesterday": ("2026-03-03", "2026-03-04"),
+        "last7": ("2026-02-26", "2026-03-05"),
+        "month": ("2026-03-01", "2026-03-05"),
+    }
+    for kind, (start, end) in expected.items():
+        tab.choose_quick_range(kind)
+        qtbot.waitUntil(lambda: not tab.loading, timeout=WAIT_MS)
+        assert repo.windows[-1] == (CLOCK.parse(start), CLOCK.parse(end)), kind
+    assert tab.from_edit.date().toString("yyyy-MM-dd") == "2026-03-01"
+    assert tab.to_edit.date().toString("yyyy-MM-dd") == "2026-03-04"
+    assert repo.on_gui_thread == [False] * 5
+
+
+def test_editing_a_date_leaves_the_quick_range(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path
+) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, _RecordingRepo(), now=CLOCK.parse("2026-03-04T03:00"))
+    assert tab.range_combo.currentData() == "last7"
+    tab.from_edit.setFocus()
+    qtbot.keyClick(tab.from_edit, Qt.Key.Key_Up)
+    assert tab.range_combo.currentData() == "custom"
+
+
+def test_station_and_layout_filters(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    tab.store_opened()
+    qtbot.waitUntil(lambda: tab.station_combo.count() == 4, timeout=WAIT_MS)
+    assert [tab.station_combo.itemData(i) for i in range(4)] == ["", "EL01", "EL02", "EL03"]
+    assert tab.layout_combo.itemData(1) == "full 72"
+
+    # EL01 holds A (OK/OK), B (NG/OK), E (2/OK) and H (OK/OK): yield 4 / 4, no operator NG.
+    tab.set_filters("EL01", None)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+    assert tab.figures.text("tests") == "4"
+    assert tab.figures.text("yield") == "100.00 % (4 / 4)"
+    assert tab.figures.text("panel_overkill") == "25.00 % (1 / 4)"
+    assert tab.figures.text("panel_miss") == "no data"
+    assert tab.message_label.text().endswith("; station EL01.")
+
+    tab.set_filters(None, "half 120")
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+    assert tab.message_label.text() == (
+        "No EL tests between 2026-03-03 and 2026-03-04; layout half 120."
+    )
+    tab.set_filters(None, "full 72")
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+    assert tab.figures.text("tests") == "7"
+
+
+def test_heat_map_counts_real_defects_by_default(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
+    # Real defects (AI confirmed + operator added) in the window: D cr A1, C cs B2,
+    # D mr D4, F bc C3; rejected: B cr A1, D cs B3.
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+    panel = tab.views.heat_panel
+    assert panel.layout_combo.currentData() == "full 72"
+    title = panel.plot.getPlotItem().titleLabel.text
+    assert "full 72: all types, 4 defects" in title
+    assert panel.note_label.text() == ""
+
+    panel.type_combo.setCurrentIndex(panel.type_combo.findData("cr"))
+    assert "1 defects" in panel.plot.getPlotItem().titleLabel.text
+    panel.fate_boxes[stats.REJECTED].setChecked(True)
+    assert "2 defects" in panel.plot.getPlotItem().titleLabel.text
+    for box in panel.fate_boxes.values():
+        box.setChecked(False)
+    assert panel.note_label.text() == "Tick at least one fate to count."
+
+
+def test_heat_map_notes_off_grid_positions(qtbot: Any) -> None:
+    from collections import Counter
+
+    from elconsole.domain.defect_types import DefectCatalog
+    from elconsole.ui.stats.heatmap import HeatMapPanel
+
+    panel = HeatMapPanel(DefectCatalog())
+    qtbot.addWidget(panel)
+    heat = Counter({("cr", stats.CONFIRMED, 1, 1): 2, ("cr", stats.CONFIRMED, 7, 1): 3})
+    panel.set_heat({"full 60": heat})
+    assert "2 defects" in panel.plot.getPlotItem().titleLabel.text
+    assert panel.note_label.text() == (
+        "3 defects at positions outside the 6 × 10 grid are not drawn."
+    )
+
+
+class _DaysRepo(_FactsRepo):
+    """Three days of 100 tests: 10, 10 and 40 operator NG."""
+
+    def window_facts(self, start: float, end: float) -> list[stats.TestFacts]:
+        facts = []
+        for day, ng in ((1, 10), (2, 10), (3, 40)):
+            noon = CLOCK.parse(f"2026-03-0{day}T12:00")
+            for i in range(100):
+                op = "0" if i < ng else "1"
+                facts.append(
+                    stats.TestFacts(
+                        f"{day}-{i}", f"B{day}-{i}", "EL01", noon + i, "full 72", "1", op
+                    )
+                )
+        return facts
+
+
+def test_p_chart_marks_and_lists_points_outside_the_limits(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path
+) -> None:
+    # Operator NG: p̄ = 60 / 300 = 0.2; n = 100: 3·√(0.2·0.8/100) = 0.12 -> [8 %, 32 %];
+    # 03-03 has 40 % and lies above. AI OK always -> overkill 0; miss = all NG -> 100 %.
+    tab = make_tab(qtbot, runner, tmp_path, _DaysRepo())
+    load(qtbot, tab, D(2026, 3, 1), D(2026, 3, 3))
+    labels = [label.text() for label in tab.views.outlier_labels]
+    assert labels[0] == "Outside the limits: 03-03: 40.00 % (40 / 100; limits 8.00–32.00 %)"
+    assert labels[1:] == ["", ""]
+    assert tab.views.pcharts[0].toolTip() == labels[0]
+
+
+def test_exports_from_the_tab(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository
+) -> None:
+    import csv
+    import re
+
+    from openpyxl import load_workbook
+
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    tab.resize(1400, 900)
+    tab.show()
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+
+    files = tab.export_csv(tmp_path / "week.csv")
+    assert tmp_path / "week-day.csv" in files
+    with (tmp_path / "week.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {row["figure"]: row for row in csv.DictReader(fh)}
+    assert (rows["yield"]["value"], rows["yield"]["numerator"]) == ("0.571429", "4")
+    assert rows["yield"]["denominator"] == "7"
+    assert rows["first-pass yield"]["value"] == "0.6"
+    assert rows["panel miss rate"]["value"] == "0.666667"
+
+    (book_path,) = tab.export_xlsx(tmp_path / "week.xlsx")
+    sheet = load_workbook(book_path)["day"]
+    header = [c.value for c in sheet[5]]
+    first = dict(zip(header, (c.value for c in sheet[6]), strict=True))
+    assert (first["day"], first["tests"], first["yield"]) == ("2026-03-03", 3, 2 / 3)
+
+    (pdf,) = tab.export_pdf(tmp_path / "week.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
+
+
+def test_changed_settings_are_reread(qtbot: Any, runner: TaskRunner, tmp_path: Path) -> None:
+    from elconsole.domain.defect_types import DefectCatalog, DefectType
+
+    tab = make_tab(qtbot, runner, tmp_path, _RecordingRepo())
+    tab._session.clock = PlantClock(zone("Europe/Berlin"))
+    tab._session.catalog = DefectCatalog((DefectType("br", "Broken cell", "#000000"),))
+    tab.store_opened()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=WAIT_MS)
+    assert tab.zone_label.text() == "Days and shifts in the plant zone Europe/Berlin"
+    combo = tab.views.heat_panel.type_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == [None, "br"]

@@ -30,7 +30,6 @@ MAX_TYPE_KEYS = 9
 SWATCH = 14
 ERROR_STYLE = "color: #d62728;"
 NOTE_STYLE = "color: #b07000;"
-LEGEND = "● confirmed (both)    ⊗ rejected (AI only)    ▲ added (operator only)"
 LIST_WIDTH = 300
 GRID_MARGINS = (32, 30)  # the grid view's label margins: width, height
 GRID_HEIGHT = (160, 400)
@@ -72,7 +71,7 @@ class DefectsPanel(QWidget):
         self.grid_view = CellGridView(self._catalog)
         self.list_widget = QListWidget()
         self.list_widget.setFixedWidth(LIST_WIDTH)
-        self.list_widget.setToolTip("The defects as they will be stored")
+        self.list_widget.setToolTip(self.tr("The defects as they will be stored"))
         layout.addWidget(self.grid_view, 2, 0)
         layout.addWidget(self.list_widget, 2, 1)
         layout.addLayout(self._build_bottom_row(), 3, 0, 1, 2)
@@ -85,10 +84,12 @@ class DefectsPanel(QWidget):
 
     def _build_mode_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(QLabel("Marking:"))
-        self.ai_mode_button = _toggle("&AI marks", "Clicks mark what the AI found")
+        row.addWidget(QLabel(self.tr("Marking:")))
+        self.ai_mode_button = _toggle(
+            self.tr("&AI marks"), self.tr("Clicks mark what the AI found")
+        )
         self.op_mode_button = _toggle(
-            "&Operator marks", "Clicks mark what the operator keeps or adds"
+            self.tr("&Operator marks"), self.tr("Clicks mark what the operator keeps or adds")
         )
         self.mode_group = QButtonGroup(self)
         for button in (self.ai_mode_button, self.op_mode_button):
@@ -96,13 +97,14 @@ class DefectsPanel(QWidget):
             row.addWidget(button)
         self.ai_mode_button.setChecked(True)
         row.addSpacing(16)
-        row.addWidget(QLabel(LEGEND))
+        legend = self.tr("● confirmed (both)    ⊗ rejected (AI only)    ▲ added (operator only)")
+        row.addWidget(QLabel(legend))
         row.addStretch(1)
         return row
 
     def _build_type_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(QLabel("Defect type:"))
+        row.addWidget(QLabel(self.tr("Defect type:")))
         self.type_group = QButtonGroup(self)
         self.type_buttons: dict[str, QToolButton] = {}
         self._type_keys: list[QShortcut] = []
@@ -126,9 +128,9 @@ class DefectsPanel(QWidget):
 
     def _build_bottom_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.confirm_button = QPushButton("Operator &confirms all AI marks")
-        self.confirm_button.setToolTip("Copy every AI mark into the operator's marks")
-        self.clear_button = QPushButton("Clear marks")
+        self.confirm_button = QPushButton(self.tr("Operator &confirms all AI marks"))
+        self.confirm_button.setToolTip(self.tr("Copy every AI mark into the operator's marks"))
+        self.clear_button = QPushButton(self.tr("Clear marks"))
         self.error_label = QLabel()
         self.error_label.setObjectName("error_defects")
         self.error_label.setStyleSheet(ERROR_STYLE)
@@ -163,9 +165,9 @@ class DefectsPanel(QWidget):
     def _on_confirm_button_clicked(self) -> None:
         added = self._marks.confirm_all()
         self.show_note(
-            f"Operator confirmed {added} AI mark(s)."
+            self.tr("Operator confirmed {0} AI mark(s).").format(added)
             if added
-            else "Every AI mark is already confirmed."
+            else self.tr("Every AI mark is already confirmed.")
         )
         self._changed()
 
@@ -187,9 +189,11 @@ class DefectsPanel(QWidget):
 
     def _update_hint(self) -> None:
         code = self.selected_type()
-        whose = "the operator's" if self.mode() == OPERATOR else "the AI's"
-        kind = self._catalog.label(code).lower() if code else "no type"
-        self.hint_label.setText(f"A click toggles a <b>{kind}</b> mark in {whose} set")
+        whose = self.tr("the operator's") if self.mode() == OPERATOR else self.tr("the AI's")
+        kind = self._catalog.label(code).lower() if code else self.tr("no type")
+        self.hint_label.setText(
+            self.tr("A click toggles a <b>{0}</b> mark in {1} set").format(kind, whose)
+        )
 
     # -- state -----------------------------------------------------------
 

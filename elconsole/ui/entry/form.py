@@ -34,7 +34,6 @@ VERDICTS: tuple[tuple[str, str], ...] = (("NG", "0"), ("OK", "1"), ("other", "2"
 NG_CODE, OK_CODE = "0", "1"
 ERROR_STYLE = "color: #d62728;"
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
-UNSET_TIME = "when scanned"
 BARCODE_WIDTH = 220
 
 # The record field named by a RecordError -> the form field that shows it.
@@ -81,12 +80,12 @@ class PanelForm(QObject):
 
     def _build(self) -> None:
         self.barcode_edit = QLineEdit()
-        self.barcode_edit.setPlaceholderText("scan or type, then Enter")
+        self.barcode_edit.setPlaceholderText(self.tr("scan or type, then Enter"))
         self.barcode_edit.setClearButtonEnabled(True)
         self.barcode_edit.setMinimumWidth(BARCODE_WIDTH)
         self.station_edit = QLineEdit()
-        self.station_edit.setPlaceholderText("e.g. EL-01")
-        self.station_edit.setToolTip("The EL station; kept from panel to panel")
+        self.station_edit.setPlaceholderText(self.tr("e.g. EL-01"))
+        self.station_edit.setToolTip(self.tr("The EL station; kept from panel to panel"))
         self.cell_type_combo = _combo([(t, t) for t in CELL_TYPES])
         self.layout_combo = _combo([(f"{s} {a}", (s, a)) for s, a in LAYOUT_CHOICES])
         self.layout_combo.setCurrentIndex(LAYOUT_CHOICES.index(DEFAULT_LAYOUT))
@@ -96,17 +95,17 @@ class PanelForm(QObject):
         self.reset_verdicts()
         self.identity = self._row(
             [
-                ("barcode", "&Barcode", self.barcode_edit, 3),
-                ("el_no", "EL &station", self.station_edit, 1),
-                ("cell_type", "Cell &type", self.cell_type_combo, 0),
-                ("layout", "&Layout", self.layout_combo, 0),
-                ("time", "Tested at", self.time_edit, 0),
+                ("barcode", self.tr("&Barcode"), self.barcode_edit, 3),
+                ("el_no", self.tr("EL &station"), self.station_edit, 1),
+                ("cell_type", self.tr("Cell &type"), self.cell_type_combo, 0),
+                ("layout", self.tr("&Layout"), self.layout_combo, 0),
+                ("time", self.tr("Tested at"), self.time_edit, 0),
             ]
         )
         self.verdicts = self._row(
             [
-                ("ai_result", "AI &verdict", self.ai_combo, 0),
-                ("gui_result", "O&perator verdict", self.op_combo, 0),
+                ("ai_result", self.tr("AI &verdict"), self.ai_combo, 0),
+                ("gui_result", self.tr("O&perator verdict"), self.op_combo, 0),
             ]
         )
         self._order: list[QWidget] = [
@@ -146,10 +145,12 @@ class PanelForm(QObject):
         edit.setTimeZone(self._zone)
         edit.setDisplayFormat(TIME_FORMAT)
         edit.setMinimumDateTime(QDateTime(QDate(2000, 1, 1), QTime(0, 0), self._zone))
-        edit.setSpecialValueText(UNSET_TIME)
+        edit.setSpecialValueText(self.tr("when scanned"))
         edit.setToolTip(
-            f"Plant time ({self._clock.zone_name}). create_time and ai_time: "
-            "set when the barcode is scanned, else on submission"
+            self.tr(
+                "Plant time ({0}). create_time and ai_time: "
+                "set when the barcode is scanned, else on submission"
+            ).format(self._clock.zone_name)
         )
         edit.setDateTime(edit.minimumDateTime())
         return edit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 ICON_SIZE = 20
 NEUTRAL = "#d0d0d0"
 FATE_LEGEND = (
-    (CONFIRMED, "AI found, operator confirmed"),
-    (REJECTED, "AI found, operator rejected (overkill)"),
-    (ADDED, "operator added (AI missed)"),
+    (CONFIRMED, QT_TRANSLATE_NOOP("LookupLegend", "AI found, operator confirmed")),
+    (REJECTED, QT_TRANSLATE_NOOP("LookupLegend", "AI found, operator rejected (overkill)")),
+    (ADDED, QT_TRANSLATE_NOOP("LookupLegend", "operator added (AI missed)")),
 )
 
 
@@ -90,9 +90,9 @@ class GridLegend(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(8)
-        layout.addWidget(QLabel("<b>Colour = type</b>"), 0, 0)
+        layout.addWidget(QLabel(self.tr("<b>Colour = type</b>")), 0, 0)
         layout.addWidget(self._types_row(catalog), 0, 1)
-        layout.addWidget(QLabel("<b>Symbol = fate</b>"), 1, 0)
+        layout.addWidget(QLabel(self.tr("<b>Symbol = fate</b>")), 1, 0)
         layout.addWidget(self._fates_row(), 1, 1)
         layout.setColumnStretch(1, 1)
 
@@ -101,8 +101,11 @@ class GridLegend(QWidget):
         return _row(items)
 
     def _fates_row(self) -> QWidget:
-        items = [(fate_pixmap(NEUTRAL, fate), text) for fate, text in FATE_LEGEND]
-        items.append((split_pixmap(), "split between halves"))
+        items = [
+            (fate_pixmap(NEUTRAL, fate), QCoreApplication.translate("LookupLegend", text))
+            for fate, text in FATE_LEGEND
+        ]
+        items.append((split_pixmap(), self.tr("split between halves")))
         return _row(items)
 
 

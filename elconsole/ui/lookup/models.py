@@ -6,7 +6,14 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from elconsole.domain.defect_types import DefectCatalog
@@ -22,13 +29,13 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 NG_COLOUR = QColor("#c62828")
 DAMAGE_COLOUR = QColor("#b26a00")
-OFF_GRID = "off-grid (not drawn)"
-NOT_DRAWN = "not drawn (unknown layout)"
+OFF_GRID = QT_TRANSLATE_NOOP("LookupModels", "off-grid (not drawn)")
+NOT_DRAWN = QT_TRANSLATE_NOOP("LookupModels", "not drawn (unknown layout)")
 
 FATE_PHRASES = {
-    CONFIRMED: "AI found / operator confirmed",
-    REJECTED: "AI found / operator rejected",
-    ADDED: "operator added (AI missed)",
+    CONFIRMED: QT_TRANSLATE_NOOP("LookupModels", "AI found / operator confirmed"),
+    REJECTED: QT_TRANSLATE_NOOP("LookupModels", "AI found / operator rejected"),
+    ADDED: QT_TRANSLATE_NOOP("LookupModels", "operator added (AI missed)"),
 }
 
 
@@ -41,15 +48,24 @@ def layout_text(test: StoredTest) -> str:
 
 
 def fate_phrase(fate: str | None) -> str:
-    return FATE_PHRASES.get(fate or "", "fate unclear (odd stored link)")
+    phrase = FATE_PHRASES.get(
+        fate or "", QT_TRANSLATE_NOOP("LookupModels", "fate unclear (odd stored link)")
+    )
+    return QCoreApplication.translate("LookupModels", phrase)
 
 
 def who_phrase(by: str) -> str:
-    return {"AI": "AI", "OP": "operator"}.get(by, repr(by))
+    if by == "OP":
+        return QCoreApplication.translate("LookupModels", "operator")
+    return "AI" if by == "AI" else repr(by)
 
 
 def time_text(clock: PlantClock, ts: float | None) -> str:
-    return clock.format(ts) if ts is not None else "time unknown"
+    return (
+        clock.format(ts)
+        if ts is not None
+        else QCoreApplication.translate("LookupModels", "time unknown")
+    )
 
 
 def type_text(catalog: DefectCatalog, code: str) -> str:
@@ -60,9 +76,13 @@ def type_text(catalog: DefectCatalog, code: str) -> str:
 
 def defect_tooltip(catalog: DefectCatalog, clock: PlantClock, d: StoredDefect) -> str:
     """Return e.g. ``C17 — Crack (cr), AI found / operator confirmed, by AI, <time>``."""
-    return (
-        f"{d.label} — {type_text(catalog, d.code)}, {fate_phrase(d.fate)}, "
-        f"by {who_phrase(d.by)}, {time_text(clock, d.time)}"
+    text = QCoreApplication.translate("LookupModels", "{0} — {1}, {2}, by {3}, {4}")
+    return text.format(
+        d.label,
+        type_text(catalog, d.code),
+        fate_phrase(d.fate),
+        who_phrase(d.by),
+        time_text(clock, d.time),
     )
 
 
@@ -70,8 +90,8 @@ def defect_note(test: StoredTest, d: StoredDefect) -> str:
     """Return why a defect is not drawn on the grid, or ``""`` when it is."""
     grid = test.grid
     if grid is None:
-        return NOT_DRAWN
-    return "" if d.on_grid(grid) else OFF_GRID
+        return QCoreApplication.translate("LookupModels", NOT_DRAWN)
+    return "" if d.on_grid(grid) else QCoreApplication.translate("LookupModels", OFF_GRID)
 
 
 def marks_for(test: StoredTest, catalog: DefectCatalog, clock: PlantClock) -> list[Mark]:
@@ -94,19 +114,25 @@ class TestTableModel(QAbstractTableModel):
 
     __test__ = False  # not a pytest class, despite its name
     HEADERS = (
-        "Tested (plant time)",
-        "Station",
-        "Layout",
-        "AI verdict",
-        "Operator verdict",
-        "Defects",
-        "Damaged",
+        QT_TRANSLATE_NOOP("LookupModels", "Tested (plant time)"),
+        QT_TRANSLATE_NOOP("LookupModels", "Station"),
+        QT_TRANSLATE_NOOP("LookupModels", "Layout"),
+        QT_TRANSLATE_NOOP("LookupModels", "AI verdict"),
+        QT_TRANSLATE_NOOP("LookupModels", "Operator verdict"),
+        QT_TRANSLATE_NOOP("LookupModels", "Defects"),
+        QT_TRANSLATE_NOOP("LookupModels", "Damaged"),
     )
 
     def __init__(self, clock: PlantClock, parent: Any = None) -> None:
         super().__init__(parent)
         self._clock = clock
         self._tests: list[StoredTest] = []
+
+    def set_clock(self, clock: PlantClock) -> None:
+        """Show times in a (changed) plant zone."""
+        self.beginResetModel()
+        self._clock = clock
+        self.endResetModel()
 
     def set_tests(self, tests: Sequence[StoredTest]) -> None:
         """Show these tests, newest first whatever order they come in."""
@@ -129,7 +155,7 @@ class TestTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("LookupModels", self.HEADERS[section])
         return str(section + 1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -152,7 +178,7 @@ class TestTableModel(QAbstractTableModel):
             verdict_label(test.ai),
             verdict_label(test.op),
             str(len(test.defects)),
-            "damaged" if test.damage else "",
+            QCoreApplication.translate("LookupModels", "damaged") if test.damage else "",
         )
         return values[column]
 
@@ -173,7 +199,14 @@ class TestTableModel(QAbstractTableModel):
 class DefectTableModel(QAbstractTableModel):
     """The defects of one test as text, including those that cannot be drawn."""
 
-    HEADERS = ("Cell", "Type", "Fate", "By", "Time (plant)", "Note")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("LookupModels", "Cell"),
+        QT_TRANSLATE_NOOP("LookupModels", "Type"),
+        QT_TRANSLATE_NOOP("LookupModels", "Fate"),
+        QT_TRANSLATE_NOOP("LookupModels", "By"),
+        QT_TRANSLATE_NOOP("LookupModels", "Time (plant)"),
+        QT_TRANSLATE_NOOP("LookupModels", "Note"),
+    )
 
     def __init__(self, catalog: DefectCatalog, clock: PlantClock, parent: Any = None) -> None:
         super().__init__(parent)
@@ -181,6 +214,13 @@ class DefectTableModel(QAbstractTableModel):
         self._clock = clock
         self._test: StoredTest | None = None
         self._defects: tuple[StoredDefect, ...] = ()
+
+    def set_context(self, catalog: DefectCatalog, clock: PlantClock) -> None:
+        """Use a (changed) defect catalogue and plant zone."""
+        self.beginResetModel()
+        self._catalog = catalog
+        self._clock = clock
+        self.endResetModel()
 
     def set_test(self, test: StoredTest | None) -> None:
         self.beginResetModel()
@@ -205,7 +245,7 @@ class DefectTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("LookupModels", self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

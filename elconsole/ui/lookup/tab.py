@@ -5,10 +5,19 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +36,7 @@ from elconsole.data.errors import StoreError, StoreUnavailable
 from elconsole.domain.history import StoredTest
 from elconsole.domain.records import clean_barcode, verdict_label
 from elconsole.tasks import TaskRunner
+from elconsole.ui.lookup import export
 from elconsole.ui.lookup.legend import GridLegend
 from elconsole.ui.lookup.models import (
     DefectTableModel,
@@ -42,7 +52,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATE_LIMIT = 50
 
-HINT = "Scan or type a barcode (or part of one) and press Enter."
+HINT = QT_TRANSLATE_NOOP("LookupTab", "Scan or type a barcode (or part of one) and press Enter.")
 
 
 @dataclass(frozen=True)
@@ -65,11 +75,19 @@ def fetch(session: Session, barcode: str) -> LookupResult:
 def failure_sentence(barcode: str, exc: BaseException) -> str:
     """Return a plain sentence for a failed lookup (never a traceback)."""
     if isinstance(exc, StoreUnavailable):
-        return f"'{barcode}' was not looked up: {exc}. Try again when the store answers."
+        text = QCoreApplication.translate(
+            "LookupTab", "'{0}' was not looked up: {1}. Try again when the store answers."
+        )
+        return text.format(barcode, exc)
     if isinstance(exc, StoreError):
-        return f"'{barcode}' was not looked up: {exc}."
+        return QCoreApplication.translate("LookupTab", "'{0}' was not looked up: {1}.").format(
+            barcode, exc
+        )
     kind = type(exc).__name__
-    return f"'{barcode}' was not looked up: an unexpected error ({kind}); see the log."
+    text = QCoreApplication.translate(
+        "LookupTab", "'{0}' was not looked up: an unexpected error ({1}); see the log."
+    )
+    return text.format(barcode, kind)
 
 
 class LookupTab(QWidget):
@@ -99,10 +117,10 @@ class LookupTab(QWidget):
 
     def _init_widgets(self) -> None:
         self.barcode_edit = QLineEdit()
-        self.barcode_edit.setPlaceholderText("barcode, or part of one")
+        self.barcode_edit.setPlaceholderText(self.tr("barcode, or part of one"))
         self.barcode_edit.setClearButtonEnabled(True)
-        self.lookup_button = QPushButton("Look up")
-        self.message_label = QLabel(HINT)
+        self.lookup_button = QPushButton(self.tr("Look up"))
+        self.message_label = QLabel(self.tr(HINT))
         self.message_label.setWordWrap(True)
         self.candidates_view = QListView()
         self.candidates_view.setModel(self.candidates_model)
@@ -125,6 +143,10 @@ class LookupTab(QWidget):
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.notes_label.setTextFormat(Qt.TextFormat.RichText)
+        self.export_button = QPushButton(self.tr("Export map…"))
+        self.export_button.setToolTip(
+            self.tr("Save the chosen test's defect map as a PNG picture or a PDF page.")
+        )
 
     def _init_layout(self) -> None:
         layout = QVBoxLayout(self)
@@ -140,15 +162,15 @@ class LookupTab(QWidget):
 
     def _search_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Module barcode:"))
+        bar.addWidget(QLabel(self.tr("Module barcode:")))
         bar.addWidget(self.barcode_edit, 1)
         bar.addWidget(self.lookup_button)
         return bar
 
     def _results_area(self) -> QSplitter:
-        self.candidates_box = _boxed("Stored barcodes containing it", self.candidates_view)
+        self.candidates_box = _boxed(self.tr("Stored barcodes containing it"), self.candidates_view)
         self.candidates_box.setVisible(False)
-        self.tests_box = _boxed("EL tests of this module, newest first", self.tests_view)
+        self.tests_box = _boxed(self.tr("EL tests of this module, newest first"), self.tests_view)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.candidates_box)
         splitter.addWidget(self.tests_box)
@@ -173,9 +195,12 @@ class LookupTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([330, 200])
-        box = QGroupBox("Selected test")
+        box = QGroupBox(self.tr("Selected test"))
         box_layout = QVBoxLayout(box)
-        box_layout.addWidget(self.test_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.test_title, 1)
+        title_row.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        box_layout.addLayout(title_row)
         box_layout.addWidget(splitter, 1)
         return box
 
@@ -191,19 +216,36 @@ class LookupTab(QWidget):
             self._on_defects_selection_current_row_changed
         )
         self.grid_view.cell_clicked.connect(self._on_grid_view_cell_clicked)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
 
     # -- public ----------------------------------------------------------------
 
     def store_opened(self) -> None:
-        """Called once the store is open and answering; repeats a lookup that waited."""
+        """Called once the store is open (or the settings changed); repeats a waiting lookup."""
+        self._reread_settings()
         if self._pending is not None:
             self.look_up(self._pending)
+
+    def _reread_settings(self) -> None:
+        """Take a changed plant zone and defect catalogue into the models and the legend."""
+        session = self._session
+        row = self.tests_view.currentIndex().row()
+        self.tests_model.set_clock(session.clock)
+        self.defects_model.set_context(session.catalog, session.clock)
+        legend = GridLegend(session.catalog)
+        layout = self.legend.parentWidget().layout()
+        layout.replaceWidget(self.legend, legend)
+        self.legend.deleteLater()
+        self.legend = legend
+        if row >= 0:
+            self.tests_view.selectRow(row)
+        self._show_test(self.tests_model.test_at(row))
 
     def look_up(self, text: str, keep_candidates: bool = False) -> None:
         """Look a barcode up in the background; a newer lookup supersedes this one."""
         barcode = clean_barcode(text)
         if not barcode:
-            self._set_message(HINT)
+            self._set_message(self.tr(HINT))
             return
         self.barcode_edit.setText(barcode)
         self._request += 1
@@ -211,7 +253,7 @@ class LookupTab(QWidget):
         self._pending = None
         if not keep_candidates:
             self._show_candidates([])
-        self._set_message(f"Looking up '{barcode}'…")
+        self._set_message(self.tr("Looking up '{0}'…").format(barcode))
         session = self._session
         self._runner.run(
             lambda: fetch(session, barcode),
@@ -219,7 +261,48 @@ class LookupTab(QWidget):
             lambda exc: self._on_lookup_failed(request, barcode, exc),
         )
 
+    def shown_test(self) -> StoredTest | None:
+        """Return the test whose defects are shown, or None."""
+        return self.tests_model.test_at(self.tests_view.currentIndex().row())
+
+    def export_map(self, path: Path) -> Path | None:
+        """Write the shown test's defect map as PNG or PDF (by suffix); None on failure."""
+        test = self.shown_test()
+        if test is None:
+            return None
+        session = self._session
+        columns = test.grid.columns if test.grid else 12
+        picture = export.map_picture(self.grid_stack.currentWidget(), self.legend, columns)
+        try:
+            written = export.write_map(path, test, picture, session.catalog, session.clock)
+        except OSError as exc:
+            log.warning("defect map not written to %s: %s", path, exc)
+            sentence = self.tr("The defect map was not written: {0}.").format(exc)
+        else:
+            sentence = self.tr("The defect map of {0} was written to {1}.").format(
+                test.barcode, written
+            )
+            self._set_message(sentence)
+            self.status_message.emit(sentence)
+            return written
+        self._set_message(sentence)
+        self.status_message.emit(sentence)
+        return None
+
     # -- slots -----------------------------------------------------------------
+
+    def _on_export_button_clicked(self) -> None:
+        test = self.shown_test()
+        if test is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export the defect map"),
+            f"{test.barcode}-defect-map.pdf",
+            self.tr("PDF page (*.pdf);;PNG picture (*.png)"),
+        )
+        if name:
+            self.export_map(Path(name))
 
     def _on_barcode_edit_return_pressed(self) -> None:
         self.look_up(self.barcode_edit.text())
@@ -287,14 +370,17 @@ class LookupTab(QWidget):
 
     def _show_test(self, test: StoredTest | None) -> None:
         self.defects_model.set_test(test)
+        self.export_button.setEnabled(test is not None)
         title = _title(test, self._session.clock.format(test.create_time)) if test else ""
-        self.test_title.setText(title or "No test selected.")
+        self.test_title.setText(title or self.tr("No test selected."))
         self.notes_label.setText(_notes(test) if test else "")
         grid = test.grid if test else None
         if test is not None and grid is None:
             self.unknown_label.setText(
-                f"Unknown layout ({layout_text(test)}): no module has it, "
-                "so the cells cannot be drawn. The defects are listed on the right."
+                self.tr(
+                    "Unknown layout ({0}): no module has it, "
+                    "so the cells cannot be drawn. The defects are listed on the right."
+                ).format(layout_text(test))
             )
             self.grid_stack.setCurrentWidget(self.unknown_label)
         else:
@@ -345,39 +431,77 @@ def _selected(mark: Mark) -> Mark:
 
 def _found_sentence(result: LookupResult) -> str:
     count = len(result.tests)
-    noun = "EL test" if count == 1 else "EL tests"
-    return f"{count} {noun} of '{result.barcode}' stored; the newest is shown."
+    if count == 1:
+        return QCoreApplication.translate(
+            "LookupTab", "1 EL test of '{0}' stored; the newest is shown."
+        ).format(result.barcode)
+    text = QCoreApplication.translate(
+        "LookupTab", "{0} EL tests of '{1}' stored; the newest is shown."
+    )
+    return text.format(count, result.barcode)
 
 
 def _not_found_sentence(result: LookupResult) -> str:
-    sentence = f"No EL test of '{result.barcode}' is stored."
+    sentence = QCoreApplication.translate("LookupTab", "No EL test of '{0}' is stored.").format(
+        result.barcode
+    )
     count = len(result.candidates)
     if count:
-        noun = "barcode contains" if count == 1 else "barcodes contain"
-        more = "At least " if count >= CANDIDATE_LIMIT else ""
-        sentence += f" {more}{count} stored {noun} it: pick one on the left."
+        if count >= CANDIDATE_LIMIT:
+            more = QCoreApplication.translate(
+                "LookupTab", "At least {0} stored barcodes contain it: pick one on the left."
+            )
+        elif count == 1:
+            more = QCoreApplication.translate(
+                "LookupTab", "{0} stored barcode contains it: pick one on the left."
+            )
+        else:
+            more = QCoreApplication.translate(
+                "LookupTab", "{0} stored barcodes contain it: pick one on the left."
+            )
+        sentence += " " + more.format(count)
     return sentence
 
 
 def _title(test: StoredTest, when: str) -> str:
     who = f" ({html.escape(test.operator)})" if test.operator else ""
-    return (
-        f"<b>{html.escape(test.barcode)}</b> tested {html.escape(when)} "
-        f"at station {html.escape(test.el_no)}, "
-        f"{html.escape(layout_text(test))} &nbsp;·&nbsp; AI <b>{verdict_label(test.ai)}</b>, "
-        f"operator <b>{verdict_label(test.op)}</b>{who}"
+    text = QCoreApplication.translate(
+        "LookupTab",
+        "<b>{0}</b> tested {1} at station {2}, {3} &nbsp;·&nbsp; "
+        "AI <b>{4}</b>, operator <b>{5}</b>{6}",
+    )
+    return text.format(
+        html.escape(test.barcode),
+        html.escape(when),
+        html.escape(test.el_no),
+        html.escape(layout_text(test)),
+        verdict_label(test.ai),
+        verdict_label(test.op),
+        who,
     )
 
 
 def _notes(test: StoredTest) -> str:
     parts = []
     if not test.defects:
-        parts.append("No defects are stored for this test.")
+        parts.append(
+            QCoreApplication.translate("LookupTab", "No defects are stored for this test.")
+        )
     off = [d for d in test.defects if defect_note(test, d)]
     if off and test.grid is not None:
-        noun = "defect lies" if len(off) == 1 else "defects lie"
-        parts.append(f"{len(off)} {noun} off the module's grid and cannot be drawn.")
+        if len(off) == 1:
+            text = QCoreApplication.translate(
+                "LookupTab", "1 defect lies off the module's grid and cannot be drawn."
+            )
+        else:
+            text = QCoreApplication.translate(
+                "LookupTab", "{0} defects lie off the module's grid and cannot be drawn."
+            )
+        parts.append(text.format(len(off)))
     if test.damage:
         items = "".join(f"<li>{html.escape(note)}</li>" for note in test.damage)
-        parts.append(f"<b>The stored data of this test is damaged:</b><ul>{items}</ul>")
+        damaged = QCoreApplication.translate(
+            "LookupTab", "<b>The stored data of this test is damaged:</b>"
+        )
+        parts.append(f"{damaged}<ul>{items}</ul>")
     return "<br>".join(parts)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
@@ -97,7 +98,7 @@ class _Chart(pg.PlotWidget):
         self._placeholder = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
         self._style(y_label)
         self._set_title([])
-        self.show_placeholder("No data")
+        self.show_placeholder(QCoreApplication.translate("StatsCharts", "No data"))
 
     def _style(self, y_label: str) -> None:
         item = self.getPlotItem()
@@ -127,8 +128,9 @@ class _Chart(pg.PlotWidget):
         self._title = title
         self._set_title([])
 
-    def clear_data(self, message: str = "No data") -> None:
-        """Remove every series and show ``message`` in the middle."""
+    def clear_data(self, message: str = "") -> None:
+        """Remove every series and show ``message`` (default: "No data") in the middle."""
+        message = message or QCoreApplication.translate("StatsCharts", "No data")
         self._remove_items()
         self.axis.set_labels([])
         self._set_title([])

@@ -20,28 +20,28 @@ class FiguresPanel(QGroupBox):
     """A two-column list of figure names and values; tooltips give the definitions."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Key figures", parent)
+        super().__init__(self.tr("Key figures"), parent)
         self._values: dict[str, QLabel] = {}
         layout = QGridLayout(self)
         layout.setColumnStretch(1, 1)
         layout.setVerticalSpacing(6)
         for row, figure in enumerate(KEY_FIGURES):
             self._add_row(layout, row, figure)
-        hint = QLabel("Hover over a figure for its definition.")
+        hint = QLabel(self.tr("Hover over a figure for its definition."))
         hint.setEnabled(False)
         layout.addWidget(hint, len(KEY_FIGURES) + 1, 0, 1, 2)
         layout.setRowStretch(len(KEY_FIGURES), 1)
         self.clear()
 
     def _add_row(self, layout: QGridLayout, row: int, figure: Figure) -> None:
-        name = QLabel(figure.name)
+        name = QLabel(figure.label)
         value = QLabel(BLANK)
         value.setObjectName(f"figure_{figure.key}")
         value.setMinimumWidth(value.fontMetrics().horizontalAdvance(WIDEST_VALUE))
         value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (name, value):
-            label.setToolTip(figure.definition)
+            label.setToolTip(figure.explanation)
         layout.addWidget(name, row, 0)
         layout.addWidget(value, row, 1)
         self._values[figure.key] = value

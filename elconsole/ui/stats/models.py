@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,7 +23,7 @@ from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Tally
 
 log = logging.getLogger(__name__)
 
-NO_DATA = "no data"
+NO_DATA = QT_TRANSLATE_NOOP("StatsFigures", "no data")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -33,7 +35,7 @@ def count(n: int) -> str:
 def ratio(numerator: int, denominator: int) -> str:
     """Return ``9.20 % (283 / 3,075)``, or ``no data`` when the denominator is 0."""
     if not denominator:
-        return NO_DATA
+        return QCoreApplication.translate("StatsFigures", NO_DATA)
     percent = 100 * numerator / denominator
     return f"{percent:.2f} % ({numerator:,} / {denominator:,})"
 
@@ -42,7 +44,8 @@ def verdicts(counts: Any) -> str:
     """Return ``OK / NG / other`` counts, with missing verdicts only when there are some."""
     text = " / ".join(count(counts[k]) for k in ("ok", "ng", "other"))
     if counts["missing"]:
-        text += f" ({count(counts['missing'])} missing)"
+        missing = QCoreApplication.translate("StatsFigures", "({0} missing)")
+        text += " " + missing.format(count(counts["missing"]))
     return text
 
 
@@ -55,76 +58,130 @@ class Figure:
     definition: str
     text: Callable[[Tally], str]
 
+    @property
+    def label(self) -> str:
+        """The name in the interface language."""
+        return QCoreApplication.translate("StatsFigures", self.name)
+
+    @property
+    def explanation(self) -> str:
+        """The definition in the interface language."""
+        return QCoreApplication.translate("StatsFigures", self.definition)
+
 
 TESTS = Figure(
     "tests",
-    "Tests",
-    "EL tests whose create time lies in the window; every re-test counts.",
+    QT_TRANSLATE_NOOP("StatsFigures", "Tests"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "EL tests whose create time lies in the window; every re-test counts.",
+    ),
     lambda t: count(t.tests),
 )
 YIELD = Figure(
     "yield",
-    "Yield",
-    "Yield = operator OK / tests.",
+    QT_TRANSLATE_NOOP("StatsFigures", "Yield"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Yield = operator OK / tests.",
+    ),
     lambda t: ratio(t.op["ok"], t.tests),
 )
 FIRST_PASS = Figure(
     "first_pass",
-    "First-pass yield",
-    "First-pass yield = barcodes whose first test in the store falls in the window\n"
-    "and was OK (operator verdict) / all barcodes whose first test falls in the window.",
+    QT_TRANSLATE_NOOP("StatsFigures", "First-pass yield"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "First-pass yield = barcodes whose first test in the store falls in the window\n"
+        "and was OK (operator verdict) / all barcodes whose first test falls in the window.",
+    ),
     lambda t: ratio(t.first_ok, t.first_tests),
 )
 AI_VERDICTS = Figure(
     "ai",
-    "AI OK / NG / other",
-    "The AI's verdicts of the tests: OK, NG and any other code (e.g. 2).",
+    QT_TRANSLATE_NOOP("StatsFigures", "AI OK / NG / other"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "The AI's verdicts of the tests: OK, NG and any other code (e.g. 2).",
+    ),
     lambda t: verdicts(t.ai),
 )
 OP_VERDICTS = Figure(
     "op",
-    "Operator OK / NG / other",
-    "The operator's final verdicts of the tests: OK, NG and any other code.",
+    QT_TRANSLATE_NOOP("StatsFigures", "Operator OK / NG / other"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "The operator's final verdicts of the tests: OK, NG and any other code.",
+    ),
     lambda t: verdicts(t.op),
 )
-OP_OK = Figure("op_ok", "OK", "Tests the operator judged OK.", lambda t: count(t.op["ok"]))
-OP_NG = Figure("op_ng", "NG", "Tests the operator judged NG.", lambda t: count(t.op["ng"]))
+OP_OK = Figure(
+    "op_ok",
+    QT_TRANSLATE_NOOP("StatsFigures", "OK"),
+    QT_TRANSLATE_NOOP("StatsFigures", "Tests the operator judged OK."),
+    lambda t: count(t.op["ok"]),
+)
+OP_NG = Figure(
+    "op_ng",
+    QT_TRANSLATE_NOOP("StatsFigures", "NG"),
+    QT_TRANSLATE_NOOP("StatsFigures", "Tests the operator judged NG."),
+    lambda t: count(t.op["ng"]),
+)
 PANEL_OVERKILL = Figure(
     "panel_overkill",
-    "Panel overkill rate",
-    "Panel overkill = tests the AI judged NG and the operator OK;\nthe rate is over operator OK.",
+    QT_TRANSLATE_NOOP("StatsFigures", "Panel overkill rate"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Panel overkill = tests the AI judged NG and the operator OK;\n"
+        "the rate is over operator OK.",
+    ),
     lambda t: ratio(t.panel_overkill, t.op["ok"]),
 )
 PANEL_MISS = Figure(
     "panel_miss",
-    "Panel miss rate",
-    "Panel miss = tests the AI judged OK and the operator NG;\nthe rate is over operator NG.",
+    QT_TRANSLATE_NOOP("StatsFigures", "Panel miss rate"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Panel miss = tests the AI judged OK and the operator NG;\nthe rate is over operator NG.",
+    ),
     lambda t: ratio(t.panel_miss, t.op["ng"]),
 )
 DEFECTS = Figure(
     "defects",
-    "Defects conf. / rej. / added",
-    "Defects the AI marked and the operator kept (AI confirmed),\n"
-    "the AI marked and the operator removed (AI rejected),\n"
-    "and the operator marked himself (operator added).",
+    QT_TRANSLATE_NOOP("StatsFigures", "Defects conf. / rej. / added"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Defects the AI marked and the operator kept (AI confirmed),\n"
+        "the AI marked and the operator removed (AI rejected),\n"
+        "and the operator marked himself (operator added).",
+    ),
     lambda t: " / ".join(count(t.defects[k]) for k in (CONFIRMED, REJECTED, ADDED)),
 )
 DEFECT_OVERKILL = Figure(
     "defect_overkill",
-    "Defect overkill rate",
-    "Defect overkill rate = AI rejected / (AI confirmed + AI rejected).",
+    QT_TRANSLATE_NOOP("StatsFigures", "Defect overkill rate"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Defect overkill rate = AI rejected / (AI confirmed + AI rejected).",
+    ),
     lambda t: ratio(t.defects[REJECTED], t.ai_judged),
 )
 DEFECT_MISS = Figure(
     "defect_miss",
-    "Defect miss rate",
-    "Defect miss rate = operator added / (AI confirmed + operator added).",
+    QT_TRANSLATE_NOOP("StatsFigures", "Defect miss rate"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Defect miss rate = operator added / (AI confirmed + operator added).",
+    ),
     lambda t: ratio(t.defects[ADDED], t.real_defects),
 )
 DAMAGED = Figure(
     "damaged",
-    "Damaged tests",
-    "Tests whose stored documents are incomplete or inconsistent (old data).",
+    QT_TRANSLATE_NOOP("StatsFigures", "Damaged tests"),
+    QT_TRANSLATE_NOOP(
+        "StatsFigures",
+        "Tests whose stored documents are incomplete or inconsistent (old data).",
+    ),
     lambda t: count(t.damaged),
 )
 
@@ -196,7 +253,7 @@ class TallyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column > 0:
-            return self._figures[column - 1].definition
+            return self._figures[column - 1].explanation
         return None
 
     def headerData(  # noqa: N802 - Qt override
@@ -205,9 +262,9 @@ class TallyTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._key_name if section == 0 else self._figures[section - 1].name
+            return self._key_name if section == 0 else self._figures[section - 1].label
         if role == Qt.ItemDataRole.ToolTipRole and section > 0:
-            return self._figures[section - 1].definition
+            return self._figures[section - 1].explanation
         return None
 
 

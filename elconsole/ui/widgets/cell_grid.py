@@ -18,6 +18,7 @@ MARGIN_TOP = 20
 CELL_FILL = QColor("#20304a")
 CELL_EDGE = QColor("#5a6b85")
 SPLIT = QColor("#f0c040")
+CURSOR = QColor("#ffd400")
 
 FATE_NAMES = {
     CONFIRMED: "AI found, operator confirmed",
@@ -56,6 +57,7 @@ class CellGridView(QWidget):
         self._catalog = catalog
         self._grid: Grid | None = None
         self._marks: list[Mark] = []
+        self._cursor: tuple[int, int] | None = None
         self.setMouseTracking(True)
         self.setMinimumSize(320, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -71,6 +73,16 @@ class CellGridView(QWidget):
         grid = self._grid
         self._marks = [m for m in marks if grid is not None and grid.contains(m.row, m.col)]
         self.update()
+
+    def set_cursor(self, cell: tuple[int, int] | None) -> None:
+        """Outline this 1-based (row, col) as the keyboard's cell (None: no outline)."""
+        self._cursor = cell
+        self.update()
+
+    @property
+    def cursor_cell(self) -> tuple[int, int] | None:
+        """Return the keyboard's cell, or None."""
+        return self._cursor
 
     @property
     def grid(self) -> Grid | None:
@@ -113,6 +125,14 @@ class CellGridView(QWidget):
         self._paint_split(painter, self._grid)
         for mark in self._marks:
             self._paint_mark(painter, mark)
+        self._paint_cursor(painter, self._grid)
+
+    def _paint_cursor(self, painter: QPainter, grid: Grid) -> None:
+        if self._cursor is None or not grid.contains(*self._cursor):
+            return
+        painter.setPen(QPen(CURSOR, 3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.cell_rect(*self._cursor).adjusted(-1, -1, 1, 1))
 
     def _paint_cells(self, painter: QPainter, grid: Grid) -> None:
         painter.setPen(QPen(CELL_EDGE, 1))

@@ -1,0 +1,1 @@
+"""Compiled Qt translations (.qm) and their sources (.ts)."""

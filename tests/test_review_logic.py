@@ -1,0 +1,300 @@
+"""The review station's logic without Qt: AI half, scans, queue, inbox, spool, station."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import mongomock
+import pytest
+
+from elconsole.data.errors import StoreUnavailable
+from elconsole.data.pending import PendingQueue, id_from_json, id_to_json
+from elconsole.data.repository import Outcome, PanelRepository
+from elconsole.domain.records import RecordError, Validator
+from elconsole.domain.stats import ADDED, REJECTED
+from elconsole.review.inbox import Inbox
+from elconsole.review.judgment import NG, OK, Judgment
+from elconsole.review.queue import ReviewItem, ReviewQueue
+from elconsole.review.scan import ScanDebouncer, clean_scan
+from elconsole.review.spool import Spool
+from elconsole.review.station import ReviewStation
+
+T0 = 1_780_000_000.0  # 2026-05-28
+
+
+def ai_raw(barcode: str = "PV1", t: float = T0, **changes: Any) -> dict[str, Any]:
+    raw = {
+        "barcode": barcode,
+        "cell_type": "mono",
+        "cell_size": "full",
+        "cell_amount": 60,
+        "el_no": "EL01",
+        "create_time": t,
+        "ai_result": "0",
+        "ai_defects": {"cr": [[1, 2]], "cs": [[3, 4]]},
+        "ai_time": t + 1.5,
+    }
+    raw.update(changes)
+    return raw
+
+
+# -- the AI half --------------------------------------------------------------
+
+
+def test_ai_half_is_validated_with_the_record_rules() -> None:
+    half = Validator().validate_ai(ai_raw(barcode="  PV9 \n", ai_result=1))
+    assert half.barcode == "PV9"
+    assert half.ai_result == "1"
+    assert half.ai_defects == {"cr": ((1, 2),), "cs": ((3, 4),)}
+    assert half.identity == ("PV9", "EL01", T0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        (
+            {"cell_amount": 72, "cell_size": "half"},
+            "cell_amount",
+            "must be 120 or 144 for half cells",
+        ),
+        (
+            {"ai_defects": {"cr": [[7, 1]]}},
+            "ai_defects.cr",
+            "position R7C1 is off the module's grid",
+        ),
+        ({"ai_defects": {"zz": []}}, "ai_defects.zz", "unknown defect type"),
+        ({"gui_result": "1"}, "gui_result", "is the operator's, not part of the AI result"),
+        ({"operator": "op"}, "operator", "is the operator's, not part of the AI result"),
+        ({"colour": "red"}, "colour", "is not a field of a station record"),
+    ],
+)
+def test_ai_half_errors_name_field_value_and_rule(
+    changes: dict[str, Any], field: str, rule: str
+) -> None:
+    with pytest.raises(RecordError) as caught:
+        Validator().validate_ai(ai_raw(**changes))
+    assert caught.value.field == field
+    assert rule in caught.value.rule
+
+
+def test_ai_half_requires_its_fields_only() -> None:
+    raw = ai_raw()
+    del raw["ai_time"]
+    with pytest.raises(RecordError, match="ai_time: None — is required"):
+        Validator().validate_ai(raw)
+
+
+# -- scans -----------------------------------------------------------------------
+
+
+def test_scan_text_loses_spaces_prefix_and_suffix() -> None:
+    assert clean_scan("  ]C1PV123#\r", prefix="]C1", suffix="#") == "PV123"
+    assert clean_scan(" PV123 ") == "PV123"
+    assert clean_scan("PV123", prefix="]C1") == "PV123"
+
+
+def test_same_barcode_within_the_window_is_one_scan() -> None:
+    now = [100.0]
+    debouncer = ScanDebouncer(3.0, clock=lambda: now[0])
+    assert debouncer.accept("A")
+    now[0] = 102.9
+    assert not debouncer.accept("A")
+    now[0] = 103.1  # 3.1 s after the first scan
+    assert debouncer.accept("A")
+    assert debouncer.accept("B")
+    assert debouncer.accept("A")
+
+
+# -- queue -----------------------------------------------------------------------
+
+
+def item(barcode: str, t: float, **kw: Any) -> ReviewItem:
+    return ReviewItem(Validator().validate_ai(ai_raw(barcode, t)), **kw)
+
+
+def test_queue_is_oldest_first_and_merges_the_same_test() -> None:
+    queue = ReviewQueue()
+    assert queue.add(item("B", T0 + 20, inbox_path=Path("b.json")))
+    assert queue.add(item("A", T0 + 10))
+    assert not queue.add(item("B", T0 + 20, pending_id="p1"))
+    assert [i.barcode for i in queue.items()] == ["A", "B"]
+    merged = queue.find("B")
+    assert merged is not None
+    assert (merged.inbox_path, merged.pending_id) == (Path("b.json"), "p1")
+    queue.finish(queue.items()[0])
+    assert not queue.add(item("A", T0 + 10))  # judged: never back
+    assert len(queue) == 1
+
+
+# -- inbox -----------------------------------------------------------------------
+
+
+def test_inbox_takes_valid_files_and_moves_refused_ones_aside(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.json").write_text(json.dumps(ai_raw("PV1")))
+    (folder / "bad.json").write_text(json.dumps(ai_raw("PV2", cell_amount=61)))
+    (folder / "broken.json").write_text("{not json")
+    found = Inbox(folder, Validator(), settle_s=0).scan()
+
+    assert [i.barcode for i in found.accepted] == ["PV1"]
+    assert found.accepted[0].inbox_path == folder / "good.json"
+    assert sorted(r.source for r in found.refused) == ["bad.json", "broken.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["good.json", "refused"]
+    reason = (folder / "refused" / "bad.json.reason.txt").read_text()
+    assert reason == "cell_amount: 61 — must be 60 or 72 for full cells\n"
+    assert (folder / "refused" / "broken.json").exists()
+
+
+def test_inbox_waits_for_a_file_to_settle(tmp_path: Path) -> None:
+    (tmp_path / "new.json").write_text(json.dumps(ai_raw()))
+    assert Inbox(tmp_path, Validator(), settle_s=60).scan().accepted == []
+
+
+# -- spool -----------------------------------------------------------------------
+
+
+def test_spool_keeps_one_file_per_judgment_oldest_first(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool")
+    spool.put({"barcode": "B", "el_no": "EL01", "gui_time": T0 + 5}, (Path("/x/b.json"),))
+    spool.put({"barcode": "A", "el_no": "EL01", "gui_time": T0 + 1}, (), {"$oid": "a" * 24})
+    entries = spool.entries()
+    assert [e.record["barcode"] for e in entries] == ["A", "B"]
+    assert entries[0].pending_id == {"$oid": "a" * 24}
+    assert entries[1].inbox_paths == (Path("/x/b.json"),)
+    assert spool.count() == 2
+    assert not list((tmp_path / "spool").glob(".tmp-*"))
+    spool.remove(entries[0])
+    assert spool.count() == 1
+
+
+def test_pending_ids_survive_json() -> None:
+    from bson import ObjectId
+
+    oid = ObjectId()
+    assert id_from_json(json.loads(json.dumps(id_to_json(oid)))) == oid
+    assert id_from_json(id_to_json("p-1")) == "p-1"
+
+
+# -- judgment --------------------------------------------------------------------
+
+
+def test_judgment_keeps_ai_defects_until_rejected_and_adds_by_keys() -> None:
+    judgment = Judgment(Validator().validate_ai(ai_raw()), add_code="bc")
+    assert judgment.cursor == (1, 2)  # the first defect is current
+    assert judgment.verdict() == NG
+    judgment.reject()  # cr A2 rejected
+    judgment.step(1)  # to cs C4
+    assert judgment.current == ("cs", 3, 4)
+    judgment.reject()
+    assert judgment.verdict() == OK
+    judgment.move(1, 1)  # D5, empty
+    judgment.keep()  # adds bc at D5
+    assert [(m.code, m.label, m.fate) for m in judgment.marks()] == [
+        ("cr", "A2", REJECTED),
+        ("cs", "C4", REJECTED),
+        ("bc", "D5", ADDED),
+    ]
+    judgment.step(-1)  # back from D5 to C4
+    judgment.keep()  # cs C4 kept again
+    assert judgment.gui_defects(("cr", "cs", "bc", "mr")) == {"cs": [[3, 4]], "bc": [[4, 5]]}
+    assert judgment.verdict() == NG
+    judgment.set_verdict(OK)
+    record = judgment.record(T0 + 30, "op7")
+    assert (record["gui_result"], record["gui_time"], record["operator"]) == ("1", T0 + 30, "op7")
+    assert Validator().validate(record).gui_defects == {"bc": ((4, 5),), "cs": ((3, 4),)}
+
+
+def test_judgment_cursor_stays_on_the_grid_and_clicks_toggle() -> None:
+    judgment = Judgment(Validator().validate_ai(ai_raw(ai_defects={})), add_code="mr")
+    judgment.move(-5, -5)
+    assert judgment.cursor == (1, 1)
+    judgment.move(99, 99)
+    assert judgment.cursor == (6, 10)
+    judgment.click(2, 2)
+    assert [(m.key, m.fate) for m in judgment.marks()] == [(("mr", 2, 2), ADDED)]
+    judgment.click(2, 2)
+    assert judgment.marks() == []
+    assert judgment.verdict() == OK
+
+
+# -- station: store or spool -----------------------------------------------------
+
+
+class FlakyRepo:
+    """A repository whose store can be switched off."""
+
+    def __init__(self, repo: PanelRepository) -> None:
+        self.repo = repo
+        self.up = True
+        self.calls = 0
+
+    def store(self, record: Any) -> Outcome:
+        self.calls += 1
+        if not self.up:
+            raise StoreUnavailable("the store cannot be reached (test)")
+        return self.repo.store(record)
+
+    def lookup(self, barcode: str) -> Any:
+        return self.repo.lookup(barcode)
+
+
+def make_station(tmp_path: Path, repo: Any, db: Any) -> ReviewStation:
+    return ReviewStation(
+        Validator(),
+        Inbox(tmp_path / "inbox", Validator(), settle_s=0),
+        Spool(tmp_path / "spool"),
+        lambda: repo,
+        lambda: PendingQueue(db),
+        id_from_json,
+        id_to_json,
+    )
+
+
+def test_unreachable_store_spools_and_flush_stores_once(tmp_path: Path) -> None:
+    db = mongomock.MongoClient()["t"]
+    repo = FlakyRepo(PanelRepository(db))
+    station = make_station(tmp_path, repo, db)
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.json").write_text(json.dumps(ai_raw("PV1")))
+    db.pending.insert_one(ai_raw("PV2", T0 + 5))
+    found = station.poll()
+    assert [i.barcode for i in found.items] == ["PV1", "PV2"]
+
+    repo.up = False
+    for it in found.items:
+        raw = Judgment(it.half).record(T0 + 60, "op1")
+        assert station.submit(raw, it).outcome is None
+    assert station.spool.count() == 2
+    assert not (tmp_path / "inbox" / "a.json").exists()  # kept in the spool instead
+    assert db.pending.count_documents({}) == 1  # removed only once stored
+
+    repo.up = True
+    outcomes = [d.outcome for d in station.flush()]
+    assert outcomes == [Outcome.STORED, Outcome.STORED]
+    assert station.spool.count() == 0
+    assert db.pending.count_documents({}) == 0
+    assert db.panel.count_documents({}) == 2
+    assert station.flush() == []
+
+
+def test_pending_document_breaking_a_rule_is_marked_not_deleted(tmp_path: Path) -> None:
+    db = mongomock.MongoClient()["t"]
+    station = make_station(tmp_path, PanelRepository(db), db)
+    db.pending.insert_one(ai_raw("PV3", el_no=""))
+    found = station.poll()
+    assert found.items == []
+    assert [r.reason for r in found.refused] == ["el_no: '' — must not be empty"]
+    doc = db.pending.find_one({})
+    assert doc["elconsole_refused"] == "el_no: '' — must not be empty"
+    assert station.poll().refused == []  # not read again
+
+
+def test_a_station_takes_only_its_own_pending_results(tmp_path: Path) -> None:
+    db = mongomock.MongoClient()["t"]
+    station = make_station(tmp_path, PanelRepository(db), db)
+    station.station_id = "EL02"
+    db.pending.insert_many([ai_raw("PV1"), ai_raw("PV2", el_no="EL02")])
+    assert [i.barcode for i in station.poll().items] == ["PV2"]
