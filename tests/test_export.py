@@ -16,7 +16,13 @@ from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Report, compute
 from elconsole.domain.stats import TestFacts as Facts
 from elconsole.export.csvfile import write_csv
-from elconsole.export.pdf import write_defect_map_pdf, write_report_pdf
+from elconsole.export.pdf import (
+    GAP,
+    figures_width,
+    name_column,
+    write_defect_map_pdf,
+    write_report_pdf,
+)
 from elconsole.export.tables import About, pareto, report_tables
 from elconsole.export.xlsx import write_xlsx
 
@@ -180,3 +186,42 @@ def test_defect_map_pdf_with_a_long_list(qapp: Any, tmp_path: Path) -> None:
     data = path.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
+
+
+def test_figure_names_are_not_cut_when_names_and_values_fit() -> None:
+    # "Defects conf. / rej. / added" was cut to "Defects conf. / rej. / ad…": the names got
+    # at most half of the column although names and values fitted side by side.
+    # Names 300 wide + gap 12 + values 180 = 492 <= 500: the names keep all 300.
+    assert GAP == 12.0
+    assert name_column(300.0, 180.0, 500.0) == 300.0
+    # 400 wide: the values keep 180, the names get 400 - 12 - 180 = 208 (>= half, 200).
+    assert name_column(300.0, 180.0, 400.0) == 208.0
+    # Very wide values: the names still get half of the column.
+    assert name_column(300.0, 390.0, 400.0) == 200.0
+
+
+def test_figures_column_grows_to_fit_up_to_40_percent() -> None:
+    # A page 1,600 wide: 30 % = 480 is the least, 40 % = 640 the most.
+    assert figures_width(1600.0, 300.0) == 480.0
+    assert figures_width(1600.0, 522.0) == 522.0
+    assert figures_width(1600.0, 900.0) == 640.0
+
+
+def test_shift_rows_are_in_time_order(tmp_path: Path) -> None:
+    # Shifts "morning" 06:00 and "evening" 18:00: the facts fall in 03-03 morning (two),
+    # 03-04 morning and 03-04 evening. Sorted as text, "evening" came before "morning".
+    import datetime as dt
+
+    from elconsole.domain.plantclock import Shift
+
+    shifts = (Shift("morning", dt.time(6)), Shift("evening", dt.time(18)))
+    clock = PlantClock(zone("Asia/Shanghai"), shifts)
+    report = compute(FACTS, clock, T("2026-03-03"), T("2026-03-05"), ("day", "shift"))
+    made = report_tables(report, DefectCatalog(), "day", DAYS, shift_names=("morning", "evening"))
+    write_csv(tmp_path / "s.csv", made, About.of(report, clock))
+    rows = read_csv(tmp_path / "s-shift.csv")
+    assert [(r["shift"], r["tests"]) for r in rows] == [
+        ("2026-03-03 morning", "2"),
+        ("2026-03-04 morning", "1"),
+        ("2026-03-04 evening", "1"),
+    ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +139,7 @@ def test_inbox_takes_valid_files_and_moves_refused_ones_aside(tmp_path: Path) ->
     (folder / "good.json").write_text(json.dumps(ai_raw("PV1")))
     (folder / "bad.json").write_text(json.dumps(ai_raw("PV2", cell_amount=61)))
     (folder / "broken.json").write_text("{not json")
-    found = Inbox(folder, Validator(), settle_s=0).scan()
+    found = Inbox(folder, Validator(), settle_s=0, incomplete_s=0).scan()
 
     assert [i.barcode for i in found.accepted] == ["PV1"]
     assert found.accepted[0].inbox_path == folder / "good.json"
@@ -151,6 +153,30 @@ def test_inbox_takes_valid_files_and_moves_refused_ones_aside(tmp_path: Path) ->
 def test_inbox_waits_for_a_file_to_settle(tmp_path: Path) -> None:
     (tmp_path / "new.json").write_text(json.dumps(ai_raw()))
     assert Inbox(tmp_path, Validator(), settle_s=60).scan().accepted == []
+
+
+def test_inbox_leaves_a_half_written_file_until_it_is_old(tmp_path: Path) -> None:
+    # A slow writer paused mid-file: not JSON yet, but younger than 30 s -> wait, refuse nothing.
+    path = tmp_path / "slow.json"
+    path.write_text('{"barcode": "PV1", "cell_type": "mo')
+    inbox = Inbox(tmp_path, Validator(), settle_s=0)
+    first = inbox.scan()
+    assert (first.accepted, first.refused) == ([], [])
+    assert path.exists()
+    path.write_text(json.dumps(ai_raw("PV1")))  # the writer finishes
+    assert [i.barcode for i in inbox.scan().accepted] == ["PV1"]
+    # still broken after 40 s: refused and moved aside
+    path.write_text("{never finished")
+    old = time.time() - 40
+    os.utime(path, (old, old))
+    assert [r.source for r in inbox.scan().refused] == ["slow.json"]
+    assert not path.exists()
+
+
+def test_inbox_takes_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    (tmp_path / "bom.json").write_text("\ufeff" + json.dumps(ai_raw("PVBOM")), encoding="utf-8")
+    found = Inbox(tmp_path, Validator(), settle_s=0).scan()
+    assert ([i.barcode for i in found.accepted], found.refused) == (["PVBOM"], [])
 
 
 # -- spool -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -321,3 +322,14 @@ def test_the_embedded_server_listens_on_nothing_but_loopback(fresh_store) -> Non
                 listening.append((name, fields[1]))
     port_hex = f"{fresh_store.server.port:04X}"
     assert listening == [("/proc/net/tcp", f"0100007F:{port_hex}")]
+
+
+def test_closing_the_console_ends_a_paused_embedded_server_at_once(tmp_path: Path) -> None:
+    store = open_store(StoreTarget(path=tmp_path / "paused.db"))
+    store.ping()
+    proc = store.server._proc
+    os.kill(proc.pid, signal.SIGSTOP)
+    began = time.monotonic()
+    store.close()
+    assert proc.poll() is not None
+    assert time.monotonic() - began < 4.5  # no 5 s wait for a SIGTERM it cannot take

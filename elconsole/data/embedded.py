@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -78,6 +80,8 @@ class EmbeddedServer:
         if proc is None or proc.poll() is not None:
             return
         self._side_file(".port").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a paused (SIGSTOP) server ends at once too
+            os.kill(proc.pid, signal.SIGCONT)
         proc.terminate()
         try:
             proc.wait(timeout=5)

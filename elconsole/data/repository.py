@@ -19,7 +19,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from elconsole.data.errors import mapped_errors
-from elconsole.data.summaries import FIRSTS, HOUR, HOURS, HourSummaries
+from elconsole.data.summaries import FIRSTS, HOUR, HOURS, HourSummaries, Plan
 from elconsole.domain.history import StoredDefect, StoredTest, fate_of
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import StationRecord, reconcile
@@ -132,13 +132,20 @@ class PanelRepository:
         try:
             lost = self._insert(docs, [records[i] for i in todo.values()])
         except BaseException:
-            self.summaries.abandon(plan)
+            self._abandon(plan)
             raise
         self.summaries.finish(plan, [f for f in facts if f.panel_id not in lost])
         for pid, index in todo.items():
             if pid not in lost:
                 outcomes[index] = Outcome.STORED
         return outcomes
+
+    def _abandon(self, plan: Plan) -> None:
+        """Leave the hours of a failed store dirty; if even that fails, their marks expire."""
+        try:
+            self.summaries.abandon(plan)
+        except Exception:  # noqa: BLE001 - the store's first error is the one to report
+            log.warning("could not mark the hours of a failed store", exc_info=True)
 
     def _insert(self, docs: list[dict[str, list[Doc]]], records: list[StationRecord]) -> set[Any]:
         """Insert the documents, panels last; return the panel ids already stored."""

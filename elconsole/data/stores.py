@@ -106,7 +106,10 @@ class Store:
             self.client.admin.command("ping")
 
     def close(self) -> None:
-        self.client.close()
+        # Closing ends the server's sessions: bounded, so that a paused server
+        # does not hold the console (or the window's close) for a socket timeout.
+        with pymongo.timeout(TIMEOUT_MS / 1000):
+            self.client.close()
         if self.server is not None:
             self.server.stop()
 

@@ -198,6 +198,8 @@ class HourSummaries:
         return {b: doc for b, doc in firsts.items() if b not in gone}
 
     def _mark(self, plan: Plan) -> None:
+        if not plan.hours:
+            return
         ids = [_hour_id(h) for h in plan.hours]
         have = {d["_id"] for d in self.hours.find({"_id": {"$in": ids}}, {"_id": 1})}
         missing = [HourDoc(h).as_doc() for h in plan.hours if _hour_id(h) not in have]

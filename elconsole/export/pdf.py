@@ -16,6 +16,7 @@ RESOLUTION = 150  # dots per inch of the page's drawing coordinates
 MARGIN_MM = 10
 GAP = 12.0
 TITLE_PT, TEXT_PT, SMALL_PT = 15, 9, 8
+FIGURES_MIN, FIGURES_MAX = 0.3, 0.4  # the figures' share of the page width
 
 
 def _writer(path: Path, title: str) -> QPdfWriter:
@@ -71,14 +72,34 @@ def _image(painter: QPainter, image: QImage, box: QRectF, top: bool = False) -> 
     painter.drawImage(target, image)
 
 
+def name_column(widest_name: float, widest_value: float, width: float) -> float:
+    """Return the width of the names beside their values in a column ``width`` wide.
+
+    Names are never cut while names and values fit side by side; otherwise the values keep
+    their width and the names get the rest, but at least half of the column.
+    """
+    if widest_name + GAP + widest_value <= width:
+        return widest_name
+    return max(width - GAP - widest_value, width * 0.5)
+
+
+def pairs_width(painter: QPainter, pairs: Sequence[tuple[str, str]]) -> float:
+    """Return the width that shows every name and value of ``pairs`` uncut."""
+    metrics = QFontMetricsF(_font(TEXT_PT), painter.device())
+    names = max((metrics.horizontalAdvance(n) for n, _ in pairs), default=0.0)
+    values = max((metrics.horizontalAdvance(v) for _, v in pairs), default=0.0)
+    return names + GAP + values
+
+
 def _pairs(
     painter: QPainter, top: float, left: float, width: float, pairs: Sequence[tuple[str, str]]
 ) -> float:
     """Draw name/value pairs as two columns; return the y below them."""
     painter.setFont(_font(TEXT_PT))
     metrics = QFontMetricsF(painter.font())
+    values = max((metrics.horizontalAdvance(v) for _, v in pairs), default=0.0)
     names = max((metrics.horizontalAdvance(n) for n, _ in pairs), default=0.0)
-    names = min(names, width * 0.5)
+    names = name_column(names, values, width)
     for name, value in pairs:
         row = metrics.height() * 1.25
         short = metrics.elidedText(name, Qt.TextElideMode.ElideRight, names)
@@ -120,7 +141,7 @@ def write_report_pdf(
         page.moveTo(0, 0)
         top = _text_block(painter, 0, 0, page.width(), [title], TITLE_PT, bold=True)
         top = _text_block(painter, top + 4, 0, page.width(), header, TEXT_PT) + GAP
-        left_width = page.width() * 0.3
+        left_width = figures_width(page.width(), pairs_width(painter, figures))
         below = _pairs(painter, top, 0, left_width, figures)
         _wrapped(painter, QRectF(0, below + GAP, left_width, page.bottom() - below), notes)
         area = QRectF(left_width + GAP, top, page.width() - left_width - GAP, page.bottom() - top)
@@ -129,6 +150,11 @@ def write_report_pdf(
         painter.end()
     log.info("wrote the PDF report %s", path)
     return path
+
+
+def figures_width(page_width: float, wanted: float) -> float:
+    """Return the width of the figures column: 30 % of the page, more (up to 40 %) if needed."""
+    return min(page_width * FIGURES_MAX, max(page_width * FIGURES_MIN, wanted))
 
 
 def _chart_grid(painter: QPainter, area: QRectF, charts: Sequence[QImage]) -> None:

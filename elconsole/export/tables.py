@@ -133,12 +133,35 @@ def summary_table(report: Report) -> Table:
     return Table("summary", "Key figures", columns, rows)
 
 
-def breakdown_table(report: Report, by: str, labels: Mapping[str, str] | None = None) -> Table:
-    """Return one row per group of a breakdown, in key order."""
+def breakdown_table(
+    report: Report,
+    by: str,
+    labels: Mapping[str, str] | None = None,
+    shift_names: Sequence[str] = (),
+) -> Table:
+    """Return one row per group of a breakdown: days and shifts in time order, others by key.
+
+    ``shift_names`` are the plant's shifts in their order within a day.
+    """
     groups = report.breakdowns.get(by, {})
     key_name = {"day": "day", "shift": "shift", "station": "station"}.get(by, "defect type")
-    rows = [tally_row(_label(key, labels), groups[key]) for key in sorted(groups)]
+    keys = period_order(groups, shift_names) if by == "shift" else sorted(groups)
+    rows = [tally_row(_label(key, labels), groups[key]) for key in keys]
     return Table(by, BREAKDOWN_TITLES.get(by, by), tally_columns(key_name), rows)
+
+
+def period_order(keys: Collection[str], shift_names: Sequence[str]) -> list[str]:
+    """Return shift keys (``YYYY-MM-DD name``) by date, then by the shift's place in the day.
+
+    A name not in ``shift_names`` comes after the known ones of its date.
+    """
+
+    def place(key: str) -> tuple[str, int, str]:
+        day, _, name = key.partition(" ")
+        index = shift_names.index(name) if name in shift_names else len(shift_names)
+        return day, index, name
+
+    return sorted(keys, key=place)
 
 
 def type_counts(report: Report, fates: Collection[str] = REAL_FATES) -> Counter[str]:
@@ -241,13 +264,18 @@ def report_tables(
     by: str,
     period_keys: Sequence[str],
     fates: Collection[str] = REAL_FATES,
+    shift_names: Sequence[str] = ("day", "night"),
 ) -> list[Table]:
-    """Return every table of a report: figures, breakdowns, Pareto, p-charts, positions."""
+    """Return every table of a report: figures, breakdowns, Pareto, p-charts, positions.
+
+    ``shift_names`` (the plant's shifts in their order within a day) order the shift rows.
+    """
     labels = {code: f"{catalog.label(code)} ({code})" for code in report.breakdowns.get("type", {})}
     tables = [summary_table(report)]
     for name in ("day", "shift", "station", "type"):
         if name in report.breakdowns:
-            tables.append(breakdown_table(report, name, labels if name == "type" else None))
+            names = labels if name == "type" else None
+            tables.append(breakdown_table(report, name, names, shift_names))
     tables.append(pareto_table(report, catalog, fates))
     tables += pchart_tables(report, by, period_keys)
     tables.append(heat_table(report))

@@ -69,6 +69,11 @@ class Judgment:
         return NG if self._kept else OK
 
     @property
+    def changed(self) -> bool:
+        """Whether the operator changed anything (a defect or the verdict)."""
+        return self._kept != self._ai or self._verdict is not None
+
+    @property
     def verdict_chosen(self) -> bool:
         return self._verdict is not None
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from elconsole.data.errors import StoreUnavailable
 from elconsole.data.repository import Outcome, PanelRepository
 from elconsole.data.stores import StoreTarget
+from elconsole.domain.defect_types import DEFAULT_DEFECT_TYPES, DefectCatalog, DefectType
 from elconsole.domain.plantclock import PlantClock, zone
-from elconsole.domain.records import StationRecord
+from elconsole.domain.records import StationRecord, Validator
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED
 from elconsole.tasks import TaskRunner
 from elconsole.ui.entry.manual import ManualEntry
@@ -356,6 +357,22 @@ def test_number_keys_choose_the_defect_type(qtbot: Any, tab: ManualEntry) -> Non
         assert tab.defects.selected_type() == code
     click_cell(qtbot, tab, 1, 1)
     assert tab.raw_record()["ai_defects"] == {"bc": [[1, 1]]}
+
+
+def test_new_defect_types_from_the_settings_reach_manual_entry(
+    qtbot: Any, tab: ManualEntry, session: Session
+) -> None:
+    types = (*DEFAULT_DEFECT_TYPES, DefectType("br", "Broken cell", "#123456"))
+    session.catalog = DefectCatalog(types)
+    session.validator = Validator(session.catalog)
+    tab._test_entry.store_opened()  # type: ignore[attr-defined]  # what apply_settings does
+    assert list(tab.defects.type_buttons) == ["cr", "cs", "bc", "mr", "br"]
+    assert tab.defects.type_buttons["br"].text() == "5  Broken cell (br)"
+    tab.defects.grid_view.setFocus()
+    qtbot.keyClick(tab.defects.grid_view, "5")
+    assert tab.defects.selected_type() == "br"
+    click_cell(qtbot, tab, 2, 3)
+    assert tab.raw_record()["ai_defects"] == {"br": [[2, 3]]}
 
 
 def test_digits_typed_in_the_barcode_do_not_change_the_type(qtbot: Any, tab: ManualEntry) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from elconsole.data.errors import StoreUnavailable
 from elconsole.data.repository import Outcome, PanelRepository, build_documents
 from elconsole.data.stores import StoreTarget
+from elconsole.domain.defect_types import DEFAULT_DEFECT_TYPES, DefectCatalog, DefectType
 from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.domain.records import StationRecord, Validator
 from elconsole.domain.stats import ADDED, REJECTED
@@ -151,7 +153,13 @@ def wait_queue(qtbot: Any, review: ReviewPage, length: int) -> None:
 
 
 def submit(qtbot: Any, review: ReviewPage) -> None:
+    """Ctrl+Enter; a submission made before the earlier tests are known waits for them."""
     keys(qtbot, (Qt.Key.Key_Return, CTRL))
+    qtbot.waitUntil(lambda: not review.waiting_for_history, timeout=WAIT_MS)
+
+
+def history_text(review: ReviewPage) -> str:
+    return review.module_view.history_label.text()
 
 
 def settled(db: mongomock.Database, review: ReviewPage, panels: int) -> bool:
@@ -283,7 +291,12 @@ def test_module_tested_before_asks_for_a_retest(
 
 
 def test_unreachable_store_spools_and_sends_once_when_it_answers(
-    qtbot: Any, entry: EntryTab, session: Session, db: mongomock.Database, repo: FlakyRepo
+    qtbot: Any,
+    entry: EntryTab,
+    session: Session,
+    db: mongomock.Database,
+    repo: FlakyRepo,
+    caplog: Any,
 ) -> None:
     review = entry.review
     drop(session, "1.json", ai_raw("PV1", T0, {"cr": [[1, 1]]}))
@@ -291,9 +304,20 @@ def test_unreachable_store_spools_and_sends_once_when_it_answers(
     sign_in(qtbot, entry)
     wait_queue(qtbot, review, 2)
     repo.up = False
-    submit(qtbot, review)
-    submit(qtbot, review)
+    review.open_item(review.queue.first())  # looks the earlier tests up again: fails
+    for barcode in ("PV1", "PV2"):
+        # the re-test question cannot be asked: the operator is told and answers
+        qtbot.waitUntil(lambda: "could not be looked up" in history_text(review), timeout=WAIT_MS)
+        submit(qtbot, review)
+        assert review.retest_prompt.isVisible()
+        assert review.retest_label.text() == (
+            f"The earlier tests of {barcode} cannot be looked up (the store cannot be reached"
+            " (connection refused)), so nobody can tell whether this is a re-test. Store it anyway?"
+        )
+        assert review.retest_yes.text() == "Store anyway  (Ctrl+Enter)"
+        submit(qtbot, review)  # yes
     qtbot.waitUntil(lambda: review.unsent == 2 and repo.calls == 2, timeout=WAIT_MS)
+    assert "PV2 stored without the re-test check: earlier tests unknown" in caplog.text
     qtbot.waitUntil(lambda: "2 judgment(s) wait" in review.unsent_label.text(), timeout=WAIT_MS)
     assert len(list(session.spool_dir.glob("*.json"))) == 2  # type: ignore[union-attr]
     assert db.panel.count_documents({}) == 0
@@ -468,3 +492,131 @@ def test_module_scanned_before_its_ai_result_opens_when_it_arrives(
     drop(session, "6.json", ai_raw("PV6", T0 - 60, {}))  # older, but not the one scanned
     wait_queue(qtbot, review, 2)
     assert review.judgment is not None and review.judgment.half.barcode == "PV7"
+
+
+# -- hardening found by driving the real window ------------------------------------
+
+
+class Gate:
+    """Holds a background store call until the test lets it through."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+
+    def wait(self) -> None:
+        assert self.open.wait(WAIT_MS / 1000)
+
+
+def test_a_submission_the_store_does_not_answer_is_counted_as_waiting(
+    qtbot: Any, entry: EntryTab, session: Session, db: mongomock.Database, repo: FlakyRepo
+) -> None:
+    # A paused server answers nothing: the judgment is on disk but not stored, and the
+    # operator must not read "All judgments are stored" meanwhile.
+    review = entry.review
+    gate = Gate()
+    store = repo.store
+    repo.store = lambda record: (gate.wait(), store(record))[1]  # type: ignore[method-assign]
+    drop(session, "1.json", ai_raw("PV1", T0, {}))
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, review, 1)
+    qtbot.waitUntil(lambda: history_text(review) == "", timeout=WAIT_MS)
+    submit(qtbot, review)
+    qtbot.waitUntil(lambda: not review.unsent_timer.isActive(), timeout=WAIT_MS)
+    assert review.unsent_label.text() == "1 judgment(s) wait to be sent to the store"
+    gate.open.set()
+    qtbot.waitUntil(lambda: review.unsent == 0, timeout=WAIT_MS)
+    assert review.unsent_label.text() == "All judgments are stored"
+    assert db.panel.count_documents({"Barcode": "PV1"}) == 1
+
+
+def test_submitting_before_the_history_arrives_still_asks_for_a_retest(
+    qtbot: Any, entry: EntryTab, session: Session, db: mongomock.Database, repo: FlakyRepo
+) -> None:
+    review = entry.review
+    earlier = ai_raw("PV5", T0 - 7200, {})
+    repo.repo.store(Validator().validate(judged(earlier, "1", {}, T0 - 7100)))
+    gate = Gate()
+    lookup = repo.lookup
+    repo.lookup = lambda barcode: (gate.wait(), lookup(barcode))[1]  # type: ignore[method-assign]
+    drop(session, "5.json", ai_raw("PV5", T0, {}, ai="1"))
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, review, 1)
+    keys(qtbot, (Qt.Key.Key_Return, CTRL))  # at once, before the earlier tests are known
+    assert review.retest_label.text() == (
+        "Looking up the earlier tests of PV5… Store it without knowing whether this is a re-test?"
+    )
+    keys(qtbot, Qt.Key.Key_Delete, Qt.Key.Key_F3)  # no edits while the question is open
+    assert review.judgment is not None and review.judgment.verdict() == "1"
+    gate.open.set()
+    qtbot.waitUntil(lambda: "stored test" in review.retest_label.text(), timeout=WAIT_MS)
+    assert review.retest_label.text().startswith("PV5 has 1 stored test(s); the last was OK at")
+    assert db.panel.count_documents({}) == 1  # only the earlier test
+    submit(qtbot, review)  # yes
+    qtbot.waitUntil(lambda: db.panel.count_documents({"Barcode": "PV5"}) == 2, timeout=WAIT_MS)
+
+
+def test_scanning_another_module_keeps_the_open_one_s_changes(
+    qtbot: Any, entry: EntryTab, session: Session, db: mongomock.Database
+) -> None:
+    review = entry.review
+    drop(session, "1.json", ai_raw("PV1", T0, {"cr": [[1, 2]], "cs": [[3, 4]]}))
+    drop(session, "2.json", ai_raw("PV2", T0 + 5, {}))
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, review, 2)
+    keys(qtbot, Qt.Key.Key_Delete, Qt.Key.Key_F2)  # PV1: crack A2 rejected, verdict OK
+    scan(qtbot, "PV2")
+    assert review.judgment is not None and review.judgment.half.barcode == "PV2"
+    assert (
+        review.message_label.text() == "Your changes to PV1 are kept; scan it again to finish it."
+    )
+    scan(qtbot, "PV1")
+    assert [(m.label, m.fate) for m in review.judgment.marks()] == [
+        ("A2", REJECTED),
+        ("C4", "ai_confirmed"),
+    ]
+    assert review.judgment.verdict() == "1"
+    submit(qtbot, review)
+    qtbot.waitUntil(lambda: db.panel.count_documents({}) == 1, timeout=WAIT_MS)
+    panel = db.panel.find_one({})
+    assert (panel["Barcode"], panel["summary"]["op"]) == ("PV1", "1")
+
+
+def test_new_defect_types_from_the_settings_reach_the_type_buttons(
+    qtbot: Any, entry: EntryTab, session: Session, db: mongomock.Database
+) -> None:
+    review = entry.review
+    types = (*DEFAULT_DEFECT_TYPES, DefectType("br", "Broken cell", "#123456"))
+    session.catalog = DefectCatalog(types)
+    session.validator = Validator(session.catalog)
+    entry.store_opened()  # what MainWindow.apply_settings does
+    assert list(review.type_buttons) == ["cr", "cs", "bc", "mr", "br"]
+    assert review.type_buttons["br"].text() == "Ctrl+5 Broken cell"
+    drop(session, "1.json", ai_raw("PV1", T0, {}, ai="1"))
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, review, 1)
+    keys(qtbot, Qt.Key.Key_Down, (Qt.Key.Key_5, CTRL), Qt.Key.Key_Insert)  # a broken cell at B1
+    submit(qtbot, review)
+    qtbot.waitUntil(lambda: db.defect.count_documents({}) == 1, timeout=WAIT_MS)
+    defect = db.defect.find_one({})
+    assert (defect["Type"], defect["Position"], defect["by"]) == ("br", [2, 1], "OP")
+
+
+def test_the_review_fits_a_1280_by_800_screen_with_the_question_open(
+    qtbot: Any, entry: EntryTab, session: Session, repo: FlakyRepo
+) -> None:
+    # 800 px less the title bar, menu, tab bar and status bar (about 160 px) leave 640 px
+    # for the tab; the grid used to keep 420 px and the tab needed 803 px with the prompt.
+    review = entry.review
+    earlier = ai_raw("PV5", T0 - 7200, {})
+    repo.repo.store(Validator().validate(judged(earlier, "1", {}, T0 - 7100)))
+    drop(session, "5.json", ai_raw("PV5", T0, {"cr": [[1, 1]]}))
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, review, 1)
+    qtbot.waitUntil(lambda: history_text(review).startswith("Tested before"), timeout=WAIT_MS)
+    submit(qtbot, review)
+    assert review.retest_prompt.isVisible()
+    assert entry.minimumSizeHint().height() <= 640
+    entry.resize(1280, 640)
+    qtbot.waitUntil(lambda: entry.height() == 640, timeout=WAIT_MS)
+    bottom = review.unsent_label.mapTo(entry, review.unsent_label.rect().bottomLeft()).y()
+    assert bottom <= 640 and review.module_view.grid_view.height() >= 160

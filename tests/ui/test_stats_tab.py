@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QLabel
 
 from elconsole.data.errors import StoreUnavailable
@@ -36,6 +36,19 @@ class _Store:
         self.repo = repo
 
 
+@pytest.fixture(autouse=True)
+def english_numbers() -> Iterator[None]:
+    """The console chooses the locale at start (en_US for English); so do these tests."""
+    before = QLocale()
+    QLocale.setDefault(QLocale("en_US"))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.fixture
+def german() -> None:
+    """Numbers in German: ``.`` groups thousands, ``,`` marks decimals."""
+    QLocale.setDefault(QLocale("de_DE"))
 
 
 @pytest.fixture
@@ -573,6 +586,54 @@ def test_p_chart_marks_and_lists_points_outside_the_limits(
     assert labels[0] == "Outside the limits: 03-03: 40.00 % (40 / 100; limits 8.00–32.00 %)"
     assert labels[1:] == ["", ""]
     assert tab.views.pcharts[0].toolTip() == labels[0]
+
+
+class _BigDayRepo(_FactsRepo):
+    """One day of 1,500 tests, AI OK on every one, the first 300 operator NG."""
+
+    def window_facts(self, start: float, end: float) -> list[stats.TestFacts]:
+        noon = CLOCK.parse("2026-03-03T12:00")
+        return [
+            stats.TestFacts(
+                f"t{i}", f"B{i}", "EL01", noon + i, "full 72", "1", "0" if i < 300 else "1"
+            )
+            for i in range(1500)
+        ]
+
+
+def test_counts_and_rates_follow_the_locale(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, german: None
+) -> None:
+    # 1,500 tests: operator OK 1,200 -> yield 80.00 %; AI OK on all -> panel miss 300 / 300.
+    tab = make_tab(qtbot, runner, tmp_path, _BigDayRepo())
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 3))
+    assert tab.figures.text("tests") == "1.500"
+    assert tab.figures.text("yield") == "80,00 % (1.200 / 1.500)"
+    assert tab.figures.text("panel_miss") == "100,00 % (300 / 300)"
+    assert tab.figures.text("op") == "1.200 / 300 / 0"
+    assert tab.message_label.text().startswith("1.500 EL tests between")
+    assert row_texts(tab)[0][1:5] == ["1.500", "1.200", "300", "80,00 % (1.200 / 1.500)"]
+
+
+def test_hand_figures_in_german(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, hand_repo: PanelRepository, german: None
+) -> None:
+    # The hand-worked figures above: yield 4 / 7 = 57.14 %, panel miss 2 / 3 = 66.67 %.
+    tab = make_tab(qtbot, runner, tmp_path, hand_repo)
+    load(qtbot, tab, D(2026, 3, 3), D(2026, 3, 4))
+    assert tab.figures.text("yield") == "57,14 % (4 / 7)"
+    assert tab.figures.text("panel_miss") == "66,67 % (2 / 3)"
+    assert tab.figures.text("defect_miss") == "75,00 % (3 / 4)"
+
+
+def test_p_chart_outliers_follow_the_locale(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path, german: None
+) -> None:
+    # As above: 03-03 at 40 % lies above the limits 8 %–32 %.
+    tab = make_tab(qtbot, runner, tmp_path, _DaysRepo())
+    load(qtbot, tab, D(2026, 3, 1), D(2026, 3, 3))
+    label = tab.views.outlier_labels[0].text()
+    assert label == "Outside the limits: 03-03: 40,00 % (40 / 100; limits 8,00–32,00 %)"
 
 
 def test_exports_from_the_tab(

@@ -108,6 +108,21 @@ class DefectsPanel(QWidget):
         self.type_group = QButtonGroup(self)
         self.type_buttons: dict[str, QToolButton] = {}
         self._type_keys: list[QShortcut] = []
+        self._type_row = QHBoxLayout()
+        row.addLayout(self._type_row)
+        self._fill_type_buttons()
+        row.addStretch(1)
+        self.hint_label = QLabel()
+        row.addWidget(self.hint_label)
+        return row
+
+    def _fill_type_buttons(self) -> None:
+        """(Re)make one button and one digit key per defect type of the catalog."""
+        for button in self.type_buttons.values():
+            self.type_group.removeButton(button)
+        for widget in (*self.type_buttons.values(), *self._type_keys):
+            widget.deleteLater()
+        self.type_buttons, self._type_keys = {}, []
         for index, kind in enumerate(self._catalog):
             key = str(index + 1) if index < MAX_TYPE_KEYS else ""
             button = _toggle(f"{key}  {kind.label} ({kind.code})".strip(), "")
@@ -115,16 +130,24 @@ class DefectsPanel(QWidget):
             button.setToolTip(f"{kind.label}; key {key}" if key else kind.label)
             self.type_group.addButton(button)
             self.type_buttons[kind.code] = button
-            row.addWidget(button)
+            self._type_row.addWidget(button)
             if key:
-                self._type_keys.append(QShortcut(QKeySequence(key), self))
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.activated.connect(lambda c=kind.code: self._on_type_key_activated(c))
+                self._type_keys.append(shortcut)
         buttons = list(self.type_buttons.values())
         if buttons:
             buttons[0].setChecked(True)
-        row.addStretch(1)
-        self.hint_label = QLabel()
-        row.addWidget(self.hint_label)
-        return row
+
+    def set_catalog(self, catalog: DefectCatalog) -> None:
+        """Take new defect types (after a settings change); marks stay as they are."""
+        if catalog is self._catalog:
+            return
+        self._catalog = catalog
+        self._fill_type_buttons()
+        self.grid_view.set_catalog(catalog)
+        self._update_hint()
+        self._refresh()
 
     def _build_bottom_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -148,9 +171,6 @@ class DefectsPanel(QWidget):
         self.list_widget.currentRowChanged.connect(self._on_list_widget_current_row_changed)
         self.mode_group.buttonToggled.connect(self._on_mode_group_button_toggled)
         self.type_group.buttonToggled.connect(self._on_type_group_button_toggled)
-        codes = list(self.type_buttons)
-        for code, shortcut in zip(codes, self._type_keys, strict=False):
-            shortcut.activated.connect(lambda c=code: self._on_type_key_activated(c))
 
     # -- slots -----------------------------------------------------------
 

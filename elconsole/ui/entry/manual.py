@@ -112,7 +112,8 @@ class ManualEntry(QWidget):
     # -- public ----------------------------------------------------------
 
     def store_opened(self) -> None:
-        """Called once the store is open and answering."""
+        """Called once the store is open and answering (also after new settings)."""
+        self.defects.set_catalog(self._session.catalog)
         log.debug("store open; entry can store records")
 
     def submit(self) -> None:

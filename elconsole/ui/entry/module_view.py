@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -62,6 +64,7 @@ class ModuleView(QWidget):
     def _build(self) -> None:
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)  # spare height: below
         self.title_label = QLabel()
         self.title_label.setObjectName("module_title")
         self.title_label.setStyleSheet(HEADER_STYLE)
@@ -79,8 +82,10 @@ class ModuleView(QWidget):
         layout.addWidget(self.grid_view, 3, 0)
         layout.addWidget(self.list_widget, 3, 1)
         layout.addLayout(self._build_verdict_row(), 4, 0, 1, 2)
-        layout.setRowStretch(5, 1)
+        layout.setRowStretch(3, 1)  # the grid takes the height there is, up to square cells
         layout.setColumnStretch(0, 1)
+        for label in self.findChildren(QLabel):  # no taller than their text: space goes below
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def _build_verdict_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -108,6 +113,11 @@ class ModuleView(QWidget):
         self.ng_button.clicked.connect(lambda: self.verdict_clicked.emit(NG))
 
     # -- showing ---------------------------------------------------------
+
+    def set_context(self, catalog: DefectCatalog, clock: PlantClock) -> None:
+        """Take new defect types and plant clock (after a settings change)."""
+        self._catalog, self._clock = catalog, clock
+        self.grid_view.set_catalog(catalog)
 
     def show_judgment(self, judgment: Judgment | None) -> None:
         """Show a module's judgment, or the empty state."""
@@ -204,15 +214,20 @@ class ModuleView(QWidget):
         self._fit_grid_height()
 
     def _fit_grid_height(self) -> None:
-        """Give the grid the height its width asks for (square cells), within bounds."""
+        """Let the grid grow up to the height its width asks for (square cells), within bounds.
+
+        Below that it takes the height the window has, so that a small screen shows it all.
+        """
         grid = self.grid_view.grid
-        if grid is None:
-            self.grid_view.setFixedHeight(GRID_HEIGHT[0])
-            return
-        gap = SPLIT_GAP if grid.half else 0
-        cell = (self.grid_view.width() - GRID_MARGINS[0] - gap) / grid.columns
-        wanted = round(GRID_MARGINS[1] + cell * grid.rows)
-        self.grid_view.setFixedHeight(max(GRID_HEIGHT[0], min(GRID_HEIGHT[1], wanted)))
+        tallest = GRID_HEIGHT[0]
+        if grid is not None:
+            gap = SPLIT_GAP if grid.half else 0
+            cell = (self.grid_view.width() - GRID_MARGINS[0] - gap) / grid.columns
+            wanted = round(GRID_MARGINS[1] + cell * grid.rows)
+            tallest = max(GRID_HEIGHT[0], min(GRID_HEIGHT[1], wanted))
+        self.grid_view.setMinimumHeight(GRID_HEIGHT[0])
+        self.grid_view.setMaximumHeight(tallest)
+        self.list_widget.setMaximumHeight(tallest)
 
     def _show_empty(self) -> None:
         self.title_label.setText(self.tr("No module open"))

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,7 +32,7 @@ from elconsole.domain.records import RecordError, verdict_label
 from elconsole.review.inbox import Inbox
 from elconsole.review.judgment import NG, OK, Judgment
 from elconsole.review.paths import default_inbox_dir, default_spool_dir
-from elconsole.review.queue import ReviewItem, ReviewQueue
+from elconsole.review.queue import Identity, ReviewItem, ReviewQueue
 from elconsole.review.scan import ScanDebouncer, clean_scan
 from elconsole.review.spool import Spool
 from elconsole.review.station import Delivery, PollResult, ReviewStation
@@ -46,7 +47,9 @@ log = logging.getLogger(__name__)
 POLL_MS = 2000
 QUEUE_SHOWN = 200
 QUEUE_WIDTH = 260
+UNSENT_SHOWN_MS = 700  # a submission still unanswered after this counts as waiting
 MAX_TYPE_KEYS = 9
+TYPES_PER_ROW = 2
 STYLES = {
     "ok": "color: #1a7f37; font-weight: bold;",
     "note": "color: #b07000; font-weight: bold;",
@@ -92,7 +95,11 @@ class ReviewPage(QWidget):
         self._item: ReviewItem | None = None
         self._judgment: Judgment | None = None
         self._history: list[StoredTest] | None = None
+        self._history_error: str | None = None  # why earlier tests could not be looked up
         self._retest_ok = False
+        self._looking = 0  # history lookups under way
+        self._prompt_kind: str | None = None  # "retest" or "unknown" while the prompt shows
+        self._drafts: dict[Identity, Judgment] = {}  # judgments left open by a scan
         self._in_flight = 0
         self._polling = False
         self._flushing = False
@@ -113,12 +120,15 @@ class ReviewPage(QWidget):
         self.module_view = ModuleView(self._session.catalog, self._session.clock)
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
+        self.unsent_timer = QTimer(self)  # shows judgments still on their way after a while
+        self.unsent_timer.setSingleShot(True)
+        self.unsent_timer.setInterval(UNSENT_SHOWN_MS)
         left = QVBoxLayout()
         left.addLayout(self._build_scan_row())
-        left.addWidget(self.module_view)
+        left.addWidget(self.module_view, 1)
         left.addLayout(self._build_action_row())
         left.addWidget(self._build_prompt())
-        left.addStretch(1)
+        left.addStretch(0)
         main = QHBoxLayout()
         main.addLayout(left, 1)
         main.addLayout(self._build_queue_column())
@@ -142,10 +152,28 @@ class ReviewPage(QWidget):
 
     def _build_action_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Add defect type:")))
+        row.addWidget(QLabel(self.tr("Add defect type:")), 0, Qt.AlignmentFlag.AlignTop)
+        self.type_grid = QGridLayout()
+        row.addLayout(self.type_grid)
         self.type_group = QButtonGroup(self)
         self.type_buttons: dict[str, QToolButton] = {}
-        for index, kind in enumerate(self._session.catalog):
+        self._fill_type_buttons()
+        row.addStretch(1)
+        self.submit_button = QPushButton(self.tr("Submit  (Ctrl+Enter)"))
+        self.submit_button.setObjectName("submit_review")
+        self.submit_button.setMinimumWidth(170)
+        self.submit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _fill_type_buttons(self) -> None:
+        """(Re)make one button per defect type of the session's catalog."""
+        for button in self.type_buttons.values():
+            self.type_group.removeButton(button)
+            button.deleteLater()
+        self.type_buttons = {}
+        self._catalog = self._session.catalog
+        for index, kind in enumerate(self._catalog):
             button = QToolButton()
             key = f"Ctrl+{index + 1} " if index < MAX_TYPE_KEYS else ""
             button.setText(f"{key}{kind.label}")
@@ -156,16 +184,9 @@ class ReviewPage(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             self.type_group.addButton(button)
             self.type_buttons[kind.code] = button
-            row.addWidget(button)
+            self.type_grid.addWidget(button, *divmod(index, TYPES_PER_ROW))
         if self.type_buttons:
             next(iter(self.type_buttons.values())).setChecked(True)
-        row.addStretch(1)
-        self.submit_button = QPushButton(self.tr("Submit  (Ctrl+Enter)"))
-        self.submit_button.setObjectName("submit_review")
-        self.submit_button.setMinimumWidth(170)
-        self.submit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row.addWidget(self.submit_button)
-        return row
 
     def _build_prompt(self) -> QFrame:
         self.retest_prompt = QFrame()
@@ -260,8 +281,21 @@ class ReviewPage(QWidget):
         self.queue_list.itemClicked.connect(self._on_queue_list_item_clicked)
         self.type_group.buttonToggled.connect(self._on_type_group_button_toggled)
         self.poll_timer.timeout.connect(self.poll_now)
+        self.unsent_timer.timeout.connect(self._show_unsent)
 
     # -- public ----------------------------------------------------------
+
+    def store_opened(self) -> None:
+        """Take the session's defect types and clock (after a settings change), then poll."""
+        if self._session.catalog is not self._catalog:
+            self._fill_type_buttons()
+            self._keys = self._key_table()
+            self.module_view.set_context(self._session.catalog, self._session.clock)
+            if self._judgment is not None:
+                self._judgment.add_code = self._add_code()
+                self.module_view.show_judgment(self._judgment)
+        self._retry_history()
+        self.poll_now()
 
     def start(self) -> None:
         """Start watching for AI results and sending kept judgments (every 2 s)."""
@@ -276,6 +310,11 @@ class ReviewPage(QWidget):
     @property
     def judgment(self) -> Judgment | None:
         return self._judgment
+
+    @property
+    def waiting_for_history(self) -> bool:
+        """Whether a submission waits for the module's earlier tests to be looked up."""
+        return self._prompt_kind == "unknown" and self._history_error is None
 
     @property
     def unsent(self) -> int:
@@ -311,13 +350,19 @@ class ReviewPage(QWidget):
         self.open_item(item)
 
     def open_item(self, item: ReviewItem) -> None:
-        """Show a queued module for judging and look its earlier tests up."""
+        """Show a queued module for judging and look its earlier tests up.
+
+        A module left with changes keeps them until it is opened again.
+        """
+        self._keep_draft()
         self._wanted = None
         self._item = item
-        self._judgment = Judgment(item.half, self._add_code())
-        self._history = None
+        self._judgment = self._drafts.pop(item.identity, None) or Judgment(
+            item.half, self._add_code()
+        )
+        self._history = self._history_error = None
         self._retest_ok = False
-        self.retest_prompt.hide()
+        self._close_prompt()
         self.module_view.show_judgment(self._judgment)
         self.module_view.history_label.setText(self.tr("Looking for earlier tests…"))
         self._show_queue()
@@ -366,6 +411,14 @@ class ReviewPage(QWidget):
         action.run()
         return True
 
+    def _keep_draft(self) -> None:
+        judgment, item = self._judgment, self._item
+        if judgment is None or item is None or not judgment.changed:
+            return
+        self._drafts[item.identity] = judgment
+        text = self.tr("Your changes to {0} are kept; scan it again to finish it.")
+        self._say(text.format(item.barcode), "note")
+
     def _on_escape(self) -> None:
         if self.retest_prompt.isVisible():
             self._hide_prompt()
@@ -409,7 +462,7 @@ class ReviewPage(QWidget):
             self._judgment.add_code = self._add_code()
 
     def _on_retest_yes_clicked(self) -> None:
-        self._retest_ok = True
+        self._answer_yes()
         self.submit()
 
     # -- judging ---------------------------------------------------------
@@ -430,15 +483,21 @@ class ReviewPage(QWidget):
         return self._session.catalog.codes[0]
 
     def _ask_retest(self) -> bool:
-        """Show the re-test question when the module was tested before; True if shown."""
-        if self._retest_ok or not self._earlier_tests():
+        """Ask first when the module was tested before or that is unknown; True if asked."""
+        if self._retest_ok:
             return False
         if self.retest_prompt.isVisible():  # Ctrl+Enter again answers yes
-            self._retest_ok = True
+            self._answer_yes()
             return False
+        if self._history is None:  # stored once they arrive without earlier tests
+            self._show_prompt("unknown", self._unknown_text())
+            return True
         earlier = self._earlier_tests()
+        if not earlier:
+            return False
         last = max(earlier, key=lambda t: t.create_time)
-        self.retest_label.setText(
+        self._show_prompt(
+            "retest",
             self.tr(
                 "{0} has {1} stored test(s); the last was {2} at {3}. Is this a re-test?"
             ).format(
@@ -446,10 +505,43 @@ class ReviewPage(QWidget):
                 QLocale().toString(len(earlier)),
                 verdict_label(last.op),
                 self.module_view.format_time(last.create_time),
-            )
+            ),
         )
-        self.retest_prompt.show()
         return True
+
+    def _unknown_text(self) -> str:
+        barcode = self._item.barcode if self._item else ""
+        if self._history_error is None:
+            text = self.tr(
+                "Looking up the earlier tests of {0}… Store it without knowing whether"
+                " this is a re-test?"
+            )
+            return text.format(barcode)
+        text = self.tr(
+            "The earlier tests of {0} cannot be looked up ({1}), so nobody can tell whether"
+            " this is a re-test. Store it anyway?"
+        )
+        return text.format(barcode, self._history_error)
+
+    def _show_prompt(self, kind: str, text: str) -> None:
+        self._prompt_kind = kind
+        yes = (
+            self.tr("Store as a re-test  (Ctrl+Enter)")
+            if kind == "retest"
+            else self.tr("Store anyway  (Ctrl+Enter)")
+        )
+        self.retest_yes.setText(yes)
+        self.retest_label.setText(text)
+        self.retest_prompt.show()
+
+    def _answer_yes(self) -> None:
+        self._retest_ok = True
+        if self._prompt_kind == "unknown" and self._item is not None:
+            log.warning(
+                "%s stored without the re-test check: earlier tests unknown (%s)",
+                self._item.barcode,
+                self._history_error or "still being looked up",
+            )
 
     def _earlier_tests(self) -> list[StoredTest]:
         if self._history is None or self._item is None:
@@ -458,8 +550,12 @@ class ReviewPage(QWidget):
         return [t for t in self._history if (t.el_no, t.create_time) != same]
 
     def _hide_prompt(self) -> None:
-        self.retest_prompt.hide()
+        self._close_prompt()
         self.scan_edit.setFocus()
+
+    def _close_prompt(self) -> None:
+        self._prompt_kind = None
+        self.retest_prompt.hide()
 
     # -- background work -------------------------------------------------
 
@@ -516,7 +612,9 @@ class ReviewPage(QWidget):
 
     def _send(self, item: ReviewItem, raw: dict[str, Any]) -> None:
         self._queue.finish(item)
+        self._drafts.pop(item.identity, None)
         self._in_flight += 1
+        self.unsent_timer.start()
         station = self._station()
         self._runner.run(
             lambda: (station.submit(raw, item), station.spool.count()),
@@ -528,25 +626,39 @@ class ReviewPage(QWidget):
 
     def _load_history(self, item: ReviewItem) -> None:
         station = self._station()
+        self._looking += 1
         self._runner.run(
             lambda: station.history(item.barcode),
             lambda tests: self._on_history(item, tests),
             lambda exc: self._on_history_failed(item, exc),
         )
 
+    def _retry_history(self) -> None:
+        """Look the open module's earlier tests up again after the lookup failed."""
+        if self._item is not None and self._history_error is not None and not self._looking:
+            self._load_history(self._item)
+
     def _on_history(self, item: ReviewItem, tests: list[StoredTest]) -> None:
+        self._looking -= 1
         if item is not self._item or self._judgment is None:
             return
-        self._history = tests
+        self._history, self._history_error = tests, None
         self.module_view.show_history(tests, self._judgment)
+        if self._prompt_kind == "unknown":  # the operator submitted while we looked
+            self._close_prompt()
+            self.submit()
 
     def _on_history_failed(self, item: ReviewItem, exc: BaseException) -> None:
+        self._looking -= 1
         if item is not self._item:
             return
         reason = str(exc) if isinstance(exc, StoreError) else repr(exc)
+        self._history_error = reason
         self.module_view.history_label.setText(
             self.tr("Earlier tests could not be looked up: {0}").format(reason)
         )
+        if self._prompt_kind == "unknown":
+            self.retest_label.setText(self._unknown_text())
 
     def _on_polled(self, result: tuple[PollResult, list[Any], int], news: int) -> None:
         self._polling = False
@@ -559,6 +671,8 @@ class ReviewPage(QWidget):
             self._say(text, "error")
         for problem in found.problems:
             log.info("poll: %s", problem)
+        if not found.problems:  # the store answers again
+            self._retry_history()
         if news == self._spool_news and not self._in_flight:  # else the count is stale
             self._set_spool_count(count)
         if new:
@@ -586,6 +700,7 @@ class ReviewPage(QWidget):
         delivery, count = result
         self._in_flight -= 1
         self._set_spool_count(count)
+        self._show_unsent()
         record = delivery.record
         verdict = verdict_label(record.gui_result)
         if delivery.outcome is Outcome.STORED:
@@ -607,6 +722,7 @@ class ReviewPage(QWidget):
 
     def _on_submit_failed(self, item: ReviewItem, exc: BaseException) -> None:
         self._in_flight -= 1
+        self._show_unsent()
         log.error("judgment of %s could not be kept", item.barcode, exc_info=exc)
         self._queue.restore(item)
         self._show_queue()
@@ -631,7 +747,7 @@ class ReviewPage(QWidget):
         if item is None:
             self._item = self._judgment = None
             self.module_view.show_judgment(None)
-            self.retest_prompt.hide()
+            self._close_prompt()
             self._show_queue()
         else:
             self.open_item(item)
@@ -674,7 +790,7 @@ class ReviewPage(QWidget):
             self.unsent_changed.emit(count)
 
     def _show_unsent(self) -> None:
-        count = self._spool_count
+        count = self.unsent
         if count:
             text = self.tr("{0} judgment(s) wait to be sent to the store").format(
                 QLocale().toString(count)
@@ -693,6 +809,7 @@ class ReviewPage(QWidget):
         if not signed_in:
             self.module_view.show_judgment(None)
             self._item = self._judgment = None
+            self._drafts.clear()
             self._show_queue()
 
     def _say(self, text: str, kind: str) -> None:

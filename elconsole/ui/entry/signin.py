@@ -12,6 +12,7 @@ from elconsole.domain.records import clean_barcode
 log = logging.getLogger(__name__)
 
 OPERATOR_MAX = 64
+EDIT_WIDTH = 220
 SIGNED_OUT_STYLE = "background: #fff3cd; padding: 4px;"
 SIGNED_IN_STYLE = "font-weight: bold;"
 
@@ -40,6 +41,7 @@ class SignInBar(QWidget):
         self.operator_edit.setObjectName("operator_edit")
         self.operator_edit.setPlaceholderText(self.tr("operator id, then Enter"))
         self.operator_edit.setMaxLength(OPERATOR_MAX)
+        self.operator_edit.setMinimumWidth(EDIT_WIDTH)  # the placeholder shows whole
         self.sign_in_button = QPushButton(self.tr("Sign in"))
         self.operator_label = QLabel()
         self.operator_label.setStyleSheet(SIGNED_IN_STYLE)

@@ -86,7 +86,7 @@ class EntryTab(QWidget):
     def store_opened(self) -> None:
         """Called once the store is open and answering: look for work at once."""
         self.manual.store_opened()
-        self.review.poll_now()
+        self.review.store_opened()
 
     def show_review(self) -> None:
         self.review_button.setChecked(True)

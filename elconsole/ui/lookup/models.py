@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -177,7 +178,7 @@ class TestTableModel(QAbstractTableModel):
             layout_text(test),
             verdict_label(test.ai),
             verdict_label(test.op),
-            str(len(test.defects)),
+            QLocale().toString(len(test.defects)),
             QCoreApplication.translate("LookupModels", "damaged") if test.damage else "",
         )
         return values[column]

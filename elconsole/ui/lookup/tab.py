@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QStringListModel,
     Qt,
@@ -438,7 +439,7 @@ def _found_sentence(result: LookupResult) -> str:
     text = QCoreApplication.translate(
         "LookupTab", "{0} EL tests of '{1}' stored; the newest is shown."
     )
-    return text.format(count, result.barcode)
+    return text.format(QLocale().toString(count), result.barcode)
 
 
 def _not_found_sentence(result: LookupResult) -> str:
@@ -459,7 +460,7 @@ def _not_found_sentence(result: LookupResult) -> str:
             more = QCoreApplication.translate(
                 "LookupTab", "{0} stored barcodes contain it: pick one on the left."
             )
-        sentence += " " + more.format(count)
+        sentence += " " + more.format(QLocale().toString(count))
     return sentence
 
 
@@ -497,7 +498,7 @@ def _notes(test: StoredTest) -> str:
             text = QCoreApplication.translate(
                 "LookupTab", "{0} defects lie off the module's grid and cannot be drawn."
             )
-        parts.append(text.format(len(off)))
+        parts.append(text.format(QLocale().toString(len(off))))
     if test.damage:
         items = "".join(f"<li>{html.escape(note)}</li>" for note in test.damage)
         damaged = QCoreApplication.translate(

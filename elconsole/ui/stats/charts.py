@@ -111,7 +111,7 @@ class _Chart(pg.PlotWidget):
             axis.setPen(FOREGROUND)
             axis.setTextPen(FOREGROUND)
         item.setLabel("left", y_label, color=FOREGROUND)
-        self.setMinimumSize(260, 180)
+        self.setMinimumSize(240, 130)
 
     def _set_title(self, series: Sequence[Series]) -> None:
         """Show the title, and below it the legend, so that neither hides data."""

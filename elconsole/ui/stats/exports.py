@@ -39,7 +39,10 @@ class Snapshot:
         return About.of(self.report, self.clock, self.stations, self.layouts)
 
     def tables(self) -> list[Table]:
-        return report_tables(self.report, self.catalog, self.by, self.period_keys)
+        shift_names = [shift.name for shift in self.clock.shifts]
+        return report_tables(
+            self.report, self.catalog, self.by, self.period_keys, shift_names=shift_names
+        )
 
 
 def ask_path(parent: QWidget, title: str, suggested: str, kinds: str) -> Path | None:

@@ -15,6 +15,7 @@ from elconsole.domain.grid import ROW_LETTERS, Grid
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Heat
 from elconsole.export.tables import grid_of, heat_matrix
 from elconsole.ui.stats.charts import BACKGROUND, FOREGROUND
+from elconsole.ui.stats.models import count
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class HeatPlot(pg.PlotWidget):
                 if not n:
                     continue
                 colour = "k" if n < top * 0.55 else "w"
-                text = pg.TextItem(str(n), color=colour, anchor=(0.5, 0.5))
+                text = pg.TextItem(count(n), color=colour, anchor=(0.5, 0.5))
                 text.setPos(c + 0.5, r + 0.5)
                 self._add(text)
 
@@ -204,7 +205,7 @@ class HeatMapPanel(QWidget):
 
     def _title(self, key: str, code: str | None, total: int) -> str:
         kind = self.tr("all types") if code is None else self._catalog.label(code)
-        return self.tr("Defect positions, {0}: {1}, {2} defects").format(key, kind, f"{total:,}")
+        return self.tr("Defect positions, {0}: {1}, {2} defects").format(key, kind, count(total))
 
     def _note(self, grid: Grid, total: int, off: int) -> str:
         parts = []
@@ -216,7 +217,7 @@ class HeatMapPanel(QWidget):
             parts.append(
                 self.tr(
                     "{0} defects at positions outside the {1} × {2} grid are not drawn."
-                ).format(f"{off:,}", grid.rows, grid.columns)
+                ).format(count(off), grid.rows, grid.columns)
             )
         return " ".join(parts)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,20 +26,44 @@ from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Tally
 log = logging.getLogger(__name__)
 
 NO_DATA = QT_TRANSLATE_NOOP("StatsFigures", "no data")
+FIXED_SPEC = re.compile(r"\.(\d+)f")
 Index = QModelIndex | QPersistentModelIndex
 
 
 def count(n: int) -> str:
-    """Return a count with thousands separators: ``3,075``."""
-    return f"{n:,}"
+    """Return a count in the interface locale: ``3,075`` in English, ``3.075`` in German."""
+    return QLocale().toString(int(n))
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """Return a number with ``digits`` decimals in the interface locale: ``9.20``, ``9,20``."""
+    return QLocale().toString(float(value), "f", digits)
+
+
+class LocaleFloat(float):
+    """A float whose ``{:.Nf}`` format uses the interface locale (``9,20`` in German).
+
+    Translated strings keep their ``{0:.2f}`` fields and still follow the locale.
+    """
+
+    def __format__(self, spec: str) -> str:
+        match = FIXED_SPEC.fullmatch(spec)
+        if match is None:
+            return super().__format__(spec)
+        return decimal(float(self), int(match.group(1)))
+
+
+def percent(fraction: float, digits: int = 2) -> str:
+    """Return a fraction 0..1 as a percentage in the interface locale: ``9.20 %``."""
+    return f"{decimal(100 * fraction, digits)} %"
 
 
 def ratio(numerator: int, denominator: int) -> str:
     """Return ``9.20 % (283 / 3,075)``, or ``no data`` when the denominator is 0."""
     if not denominator:
         return QCoreApplication.translate("StatsFigures", NO_DATA)
-    percent = 100 * numerator / denominator
-    return f"{percent:.2f} % ({numerator:,} / {denominator:,})"
+    share = percent(numerator / denominator)
+    return f"{share} ({count(numerator)} / {count(denominator)})"
 
 
 def verdicts(counts: Any) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from elconsole.domain.pchart import PChart
 from elconsole.ui.stats.charts import BACKGROUND, BAR_SPAN, FOREGROUND, Series, _Chart
+from elconsole.ui.stats.models import LocaleFloat, count, percent
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,10 @@ class ParetoChart(_Chart):
             )
         )
         for i, n in enumerate(counts):
-            text = pg.TextItem(f"{n:,}", color=FOREGROUND, anchor=(0.5, 1.0))
+            text = pg.TextItem(count(n), color=FOREGROUND, anchor=(0.5, 1.0))
             text.setPos(float(i), float(n))
             self._add(text)
-        ticks = [(total * q, f"{q * 100:.0f} %") for q in QUARTERS]
+        ticks = [(total * q, percent(q, 0)) for q in QUARTERS]
         self.getPlotItem().getAxis("right").setTicks([ticks, []])
         self._set_x_range(len(labels))
         self.getPlotItem().setYRange(0, total * 1.05, padding=0)
@@ -107,7 +108,9 @@ class PChartPlot(_Chart):
             Series(QCoreApplication.translate("StatsCharts", "proportion"), POINT_COLOUR, []),
             Series(QCoreApplication.translate("StatsCharts", "outside the limits"), OUT_COLOUR, []),
             Series(
-                QCoreApplication.translate("StatsCharts", "p̄ {0:.2f} %").format(centre),
+                QCoreApplication.translate("StatsCharts", "p̄ {0:.2f} %").format(
+                    LocaleFloat(centre)
+                ),
                 CENTRE_COLOUR,
                 [],
             ),

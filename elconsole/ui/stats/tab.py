@@ -30,7 +30,7 @@ from elconsole.tasks import TaskRunner
 from elconsole.ui.session import Session
 from elconsole.ui.stats import exports, views
 from elconsole.ui.stats.figures import FiguresPanel
-from elconsole.ui.stats.models import TallyTableModel, period_keys
+from elconsole.ui.stats.models import TallyTableModel, count, period_keys
 
 log = logging.getLogger(__name__)
 
@@ -490,7 +490,7 @@ class StatsTab(QWidget):
         zone = self._session.clock.zone_name
         self.message_label.setText(
             self.tr("{0} EL tests {1} ({2}){3}.").format(
-                f"{total.tests:,}",
+                count(total.tests),
                 request.text,
                 self._zone_text(request, zone),
                 self._filter_text(request),

@@ -24,7 +24,7 @@ from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Heat, Report, Tal
 from elconsole.export.tables import REAL_FATES, pareto, type_counts
 from elconsole.ui.stats.charts import BarChart, RateChart, Series, wrap_label
 from elconsole.ui.stats.heatmap import HeatMapPanel
-from elconsole.ui.stats.models import TallyTableModel, period_label
+from elconsole.ui.stats.models import LocaleFloat, TallyTableModel, count, period_label
 from elconsole.ui.stats.quality import ParetoChart, PChartPlot
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,12 @@ class ResultViews(QTabWidget):
                 assert p.p is not None and p.lower is not None and p.upper is not None
                 items.append(
                     self.tr("{0}: {1:.2f} % ({2} / {3}; limits {4:.2f}–{5:.2f} %)").format(
-                        label, 100 * p.p, f"{p.x:,}", f"{p.n:,}", 100 * p.lower, 100 * p.upper
+                        label,
+                        LocaleFloat(100 * p.p),
+                        count(p.x),
+                        count(p.n),
+                        LocaleFloat(100 * p.lower),
+                        LocaleFloat(100 * p.upper),
                     )
                 )
         if not items:

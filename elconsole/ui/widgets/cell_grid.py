@@ -62,6 +62,11 @@ class CellGridView(QWidget):
         self.setMinimumSize(320, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
+    def set_catalog(self, catalog: DefectCatalog) -> None:
+        """Draw marks in the colours of these defect types from now on."""
+        self._catalog = catalog
+        self.update()
+
     def set_grid(self, grid: Grid | None) -> None:
         """Show this grid (None shows an empty area); keeps no marks."""
         self._grid = grid
