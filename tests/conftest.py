@@ -12,8 +12,13 @@ from pathlib import Path  # noqa: E402
 import mongomock  # noqa: E402
 import pytest  # noqa: E402
 
-from elconsole.data.repository import INDEXES, PanelRepository  # noqa: E402
-from elconsole.data.stores import Store, StoreTarget, open_store  # noqa: E402
+from elconsole.data.repository import DERIVED, INDEXES, PanelRepository  # noqa: E402
+from elconsole.data.stores import (  # noqa: E402
+    Store,
+    StoreTarget,
+    open_store,
+    statistics_database,
+)
 
 SHARED_RECORDS = Path(__file__).parent / "data" / "station-records.jsonl"
 
@@ -46,7 +51,7 @@ def embedded_repo(embedded_store: Store) -> PanelRepository:
     nx-27017 over one file shares collections between database names, so
     each test empties the collections instead of using a database of its own.
     """
-    for name in INDEXES:
+    for name in (*INDEXES, *DERIVED, "pending"):
         embedded_store.db.drop_collection(name)
     return PanelRepository(embedded_store.db)
 
@@ -65,6 +70,7 @@ def any_repo(request: pytest.FixtureRequest) -> Iterator[PanelRepository]:
         store = open_store(StoreTarget(uri=uri))
         name = "elconsole_pytest"
         store.client.drop_database(name)
-        yield PanelRepository(store.client[name])
+        db = store.client.get_database(name, write_concern=store.db.write_concern)
+        yield PanelRepository(db, stats_db=statistics_database(db))
         store.client.drop_database(name)
         store.close()

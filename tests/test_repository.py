@@ -11,26 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from elconsole.data.repository import (
-    DERIVED,
-    INDEXES,
     Outcome,
     PanelRepository,
     build_documents,
     panel_id,
 )
-from elconsole.data.stores import Store
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import Validator
 from elconsole.domain.stats import compute
-
-
-@pytest.fixture
-def embedded_repo(embedded_store: Store) -> PanelRepository:
-    """The shared fixture, with the derived collections (summaries) emptied too."""
-    for name in (*INDEXES, *DERIVED):
-        embedded_store.db.drop_collection(name)
-    return PanelRepository(embedded_store.db)
-
 
 DATA = Path(__file__).parent / "data" / "station-records.jsonl"
 COLLECTIONS = ("panel", "el", "panel_status", "defect", "panel_defect")

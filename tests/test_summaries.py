@@ -14,8 +14,8 @@ import pytest
 from pymongo import ReadPreference, WriteConcern
 
 from elconsole.data import repository, summaries
-from elconsole.data.repository import DERIVED, INDEXES, PanelRepository, build_documents
-from elconsole.data.stores import Store, StoreTarget, open_store, statistics_database
+from elconsole.data.repository import PanelRepository, build_documents
+from elconsole.data.stores import StoreTarget, open_store, statistics_database
 from elconsole.domain import stats
 from elconsole.domain.demo import make_record
 from elconsole.domain.plantclock import PlantClock, Shift
@@ -29,15 +29,6 @@ from elconsole.domain.stats import (
     compute,
     merge_parts,
 )
-
-
-@pytest.fixture
-def embedded_repo(embedded_store: Store) -> PanelRepository:
-    """The shared fixture, with the derived collections (summaries) emptied too."""
-    for name in (*INDEXES, *DERIVED):
-        embedded_store.db.drop_collection(name)
-    return PanelRepository(embedded_store.db)
-
 
 # 2026-03-27T00:00Z; Europe/Berlin moves to summer time on 2026-03-29 at 01:00Z.
 T0 = 1_774_569_600.0

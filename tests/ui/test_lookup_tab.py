@@ -56,8 +56,6 @@ def store(repo: PanelRepository, *raws: dict[str, Any]) -> None:
         repo.store(validator.validate(raw))
 
 
-
-
 @pytest.fixture
 def session(tmp_path: Path) -> Session:
     return Session(StoreTarget(path=tmp_path / "x.db"), PlantClock(zone("Asia/Shanghai")))
