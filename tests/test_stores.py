@@ -333,3 +333,18 @@ def test_closing_the_console_ends_a_paused_embedded_server_at_once(tmp_path: Pat
     store.close()
     assert proc.poll() is not None
     assert time.monotonic() - began < 4.5  # no 5 s wait for a SIGTERM it cannot take
+
+
+def test_an_embedded_server_that_died_is_started_again_by_the_next_ping(tmp_path: Path) -> None:
+    with open_store(StoreTarget(path=tmp_path / "revive.db")) as store:
+        store.repo.ensure_indexes()
+        store.db.el.insert_one({"_id": "before", "EL_no": "EL01"})
+        assert store.server is not None and store.server.pid is not None
+        port = store.server.port
+        os.kill(store.server.pid, signal.SIGKILL)
+        time.sleep(0.5)
+
+        store.ping()  # starts it again on the same port; the client reconnects
+
+        assert store.server.owned and store.server.port == port
+        assert store.db.el.find_one({"_id": "before"}) == {"_id": "before", "EL_no": "EL01"}

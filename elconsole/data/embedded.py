@@ -51,6 +51,7 @@ class EmbeddedServer:
         self.port = port
         self._fixed_port = port
         self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
 
     @property
     def uri(self) -> str:
@@ -89,6 +90,24 @@ class EmbeddedServer:
             proc.kill()
             proc.wait(timeout=5)
         log.info("embedded store stopped")
+
+    def revive(self) -> bool:
+        """Start the server again, on its port, if it has died; True if it was started.
+
+        The client keeps its address, so it reconnects by itself. A server of
+        another console that still answers, or is only paused, is left alone.
+        """
+        with self._lock:
+            if self._proc is not None:
+                if self._proc.poll() is None:  # poll() also reaps a dead server
+                    return False
+                self._proc = None
+            elif _answers(self.port):
+                return False
+            log.warning("the embedded store on port %d had stopped; starting it again", self.port)
+            self._fixed_port = self.port
+            self.start()
+            return True
 
     @property
     def owned(self) -> bool:

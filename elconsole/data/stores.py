@@ -102,6 +102,8 @@ class Store:
         """Check that the store answers; raises StoreUnavailable within about 2 s."""
         # The whole call is bounded, also when the server accepted the connection
         # and stopped answering (paused): the window's heartbeat tells it in time.
+        if self.server is not None:
+            self.server.revive()  # an embedded server that died comes back here
         with pymongo.timeout(TIMEOUT_MS / 1000):
             self.client.admin.command("ping")
 

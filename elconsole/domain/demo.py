@@ -42,8 +42,12 @@ def generate(days: int, seed: int = 2026, now: float | None = None) -> list[dict
 
 
 def make_record(rng: random.Random, barcode: str, station: str, t: float) -> dict[str, Any]:
-    """Return one realistic raw station record imaged at ``t``."""
-    size, amount = rng.choice(LAYOUTS)
+    """Return one realistic raw station record imaged at ``t``.
+
+    The module's cell type and layout follow from its barcode, so a re-test
+    images the same module.
+    """
+    cell_type, (size, amount) = _module(barcode)
     grid = Grid.for_module(size, amount)
     real = _defects(rng, grid, rng.choices((0, 1, 2), (80, 15, 5))[0])
     false_marks = _defects(rng, grid, rng.choices((0, 1, 2), (88, 10, 2))[0])
@@ -54,7 +58,7 @@ def make_record(rng: random.Random, barcode: str, station: str, t: float) -> dic
     ai_time = t + rng.uniform(0.3, 2.0)
     return {
         "barcode": barcode,
-        "cell_type": rng.choice(("mono", "mono", "poly")),
+        "cell_type": cell_type,
         "cell_size": size,
         "cell_amount": amount,
         "el_no": station,
@@ -80,3 +84,9 @@ def _as_json(defects: set[tuple[str, int, int]]) -> dict[str, list[list[int]]]:
     for code, row, col in sorted(defects):
         out.setdefault(code, []).append([row, col])
     return out
+
+
+def _module(barcode: str) -> tuple[str, tuple[str, int]]:
+    """Return the cell type and layout of the module with this barcode."""
+    own = random.Random(barcode)
+    return own.choice(("mono", "mono", "poly")), own.choice(LAYOUTS)

@@ -22,7 +22,7 @@ from elconsole.ui.stats.tab import StatsTab
 
 log = logging.getLogger(__name__)
 
-PING_INTERVAL_MS = 10000
+PING_INTERVAL_MS = 5000
 
 
 class MainWindow(QMainWindow):
