@@ -11,8 +11,9 @@ from bson import json_util
 from bson.errors import BSONError
 from pymongo.database import Database
 
+from elconsole.data.bulk import insert_ignoring_duplicates
 from elconsole.data.errors import StoreError, mapped_errors
-from elconsole.data.repository import PanelRepository, insert_ignoring_duplicates
+from elconsole.data.repository import PanelRepository
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
 
+from elconsole.data.bulk import insert_ignoring_duplicates
 from elconsole.data.errors import mapped_errors
 from elconsole.data.summaries import FIRSTS, HOUR, HOURS, HourSummaries, Plan
 from elconsole.domain.history import StoredDefect, StoredTest, fate_of
@@ -39,7 +39,6 @@ SCHEMA = 1
 CHUNK = 500
 RAW_BATCH = 1000  # panels per reply: decoding a reply holds the GIL (the window waits)
 FEW = 16
-DUPLICATE_KEY = 11000
 UNKNOWN_TYPE = "?"
 Doc = dict[str, Any]
 
@@ -388,20 +387,6 @@ _PANEL_FIELDS = {
     "summary": 1,
     "schema": 1,
 }
-
-
-def insert_ignoring_duplicates(coll: Collection[Doc], docs: list[Doc]) -> set[Any]:
-    """Insert documents; return the ``_id``s that were already stored."""
-    if not docs:
-        return set()
-    try:
-        coll.insert_many(docs, ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        return {docs[e["index"]]["_id"] for e in errors}
-    return set()
 
 
 def build_documents(record: StationRecord) -> dict[str, list[Doc]]:

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from bson import ObjectId
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from elconsole.data.bulk import insert_ignoring_duplicates
 from elconsole.domain.stats import OK, Part, Summary, TestFacts
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ class HourSummaries:
         ids = [_hour_id(h) for h in plan.hours]
         have = {d["_id"] for d in self.hours.find({"_id": {"$in": ids}}, {"_id": 1})}
         missing = [HourDoc(h).as_doc() for h in plan.hours if _hour_id(h) not in have]
-        _insert_ignoring_duplicates(self.hours, missing)
+        insert_ignoring_duplicates(self.hours, missing)
         now = time.time()
         for hour, panels in plan.hours.items():
             self.hours.update_one(
@@ -266,7 +266,7 @@ class HourSummaries:
     ) -> set[str]:
         """Store the new first tests; return the barcodes another writer changed meanwhile."""
         new = [_first_doc(candidates[b]) for b, old in displaced.items() if old is None]
-        conflicts = {str(i) for i in _insert_ignoring_duplicates(self.firsts, new)}
+        conflicts = {str(i) for i in insert_ignoring_duplicates(self.firsts, new)}
         for barcode, old in displaced.items():
             if old is None:
                 continue
@@ -285,7 +285,7 @@ class HourSummaries:
         for _ in range(TRIES):
             doc = self.firsts.find_one({"_id": candidate.barcode})
             if doc is None:
-                if not _insert_ignoring_duplicates(self.firsts, [_first_doc(candidate)]):
+                if not insert_ignoring_duplicates(self.firsts, [_first_doc(candidate)]):
                     return hours
                 continue
             hours.add(hour_of(float(doc["t"])))
@@ -414,7 +414,7 @@ class HourSummaries:
     def _set_first(self, barcode: str, first: TestFacts | None, old: Doc | None) -> set[int]:
         if old is None:
             if first is not None:
-                _insert_ignoring_duplicates(self.firsts, [_first_doc(first)])
+                insert_ignoring_duplicates(self.firsts, [_first_doc(first)])
             return set()
         if first is None:
             self.firsts.delete_one({"_id": barcode, "pid": old["pid"]})
@@ -505,18 +505,3 @@ def _first_facts(doc: Doc) -> TestFacts:
         defects=tuple((str(code), "") for code in doc.get("codes", [])),
         first_pass=True,
     )
-
-
-def _insert_ignoring_duplicates(coll: Collection[Doc], docs: list[Doc]) -> set[Any]:
-    if not docs:
-        return set()
-    try:
-        coll.insert_many(docs, ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != 11000 for e in errors):
-            raise
-        return {docs[e["index"]]["_id"] for e in errors}
-    except DuplicateKeyError:
-        return {d["_id"] for d in docs}
-    return set()
