@@ -67,10 +67,6 @@ class Outcome(enum.Enum):
     PRESENT = "already present"
 
 
-def _identity(record: StationRecord) -> tuple[str, str, float]:
-    return (record.barcode, record.el_no, record.create_time)
-
-
 def panel_id(record: StationRecord) -> str:
     """Return the panel ``_id`` of a record, derived from its identity."""
     return _hex_id("panel", record.barcode, record.el_no, repr(record.create_time))
@@ -122,7 +118,7 @@ class PanelRepository:
         outcomes = [Outcome.PRESENT] * len(records)
         todo: dict[str, int] = {}
         for index, record in enumerate(records):
-            if _identity(record) not in stored:
+            if record.identity not in stored:
                 todo.setdefault(panel_id(record), index)
         docs = [build_documents(records[i]) for i in todo.values()]
         panels = [doc["panel"][0] for doc in docs]
@@ -161,10 +157,10 @@ class PanelRepository:
         self._layouts |= new
 
     def _identities_stored(self, records: Sequence[StationRecord]) -> set[tuple[str, str, float]]:
-        by_id = {panel_id(r): _identity(r) for r in records}
+        by_id = {panel_id(r): r.identity for r in records}
         found = {by_id[doc["_id"]] for doc in self._find_in(self.db.panel, "_id", list(by_id))}
         if self._has_foreign_panels():
-            found |= self._foreign_identities([r for r in records if _identity(r) not in found])
+            found |= self._foreign_identities([r for r in records if r.identity not in found])
         return found
 
     def _has_foreign_panels(self) -> bool:

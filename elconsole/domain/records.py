@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from elconsole.domain.defect_types import DefectCatalog
@@ -49,29 +49,6 @@ class RecordError(ValueError):
 
 
 @dataclass(frozen=True)
-class StationRecord:
-    """One validated EL test of one module."""
-
-    barcode: str
-    cell_type: str
-    cell_size: str
-    cell_amount: int
-    el_no: str
-    create_time: float
-    ai_result: str
-    ai_defects: dict[str, tuple[Position, ...]]
-    ai_time: float
-    gui_result: str
-    gui_defects: dict[str, tuple[Position, ...]]
-    gui_time: float
-    operator: str | None = None
-
-    @property
-    def grid(self) -> Grid:
-        return Grid.for_module(self.cell_size, self.cell_amount)
-
-
-@dataclass(frozen=True)
 class AiHalf:
     """The AI's half of a station record: everything but the operator's judgment."""
 
@@ -95,10 +72,20 @@ class AiHalf:
         return (self.barcode, self.el_no, self.create_time)
 
     def raw(self) -> dict[str, Any]:
-        """Return the half as raw record fields (positions as lists)."""
-        out = dict(vars(self))
+        """Return the AI's half as raw record fields (positions as lists)."""
+        out = {f.name: getattr(self, f.name) for f in fields(AiHalf)}
         out["ai_defects"] = {c: [list(p) for p in ps] for c, ps in self.ai_defects.items()}
         return out
+
+
+@dataclass(frozen=True)
+class StationRecord(AiHalf):
+    """One validated EL test of one module: the AI's half and the operator's judgment."""
+
+    gui_result: str
+    gui_defects: dict[str, tuple[Position, ...]]
+    gui_time: float
+    operator: str | None = None
 
 
 @dataclass(frozen=True)
