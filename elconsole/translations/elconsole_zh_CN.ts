@@ -29,6 +29,40 @@
     </message>
 </context>
 <context>
+    <name>CellGridView</name>
+    <message>
+        <source>No module shown</source>
+        <translation>未显示组件</translation>
+    </message>
+</context>
+<context>
+    <name>CrashReporter</name>
+    <message>
+        <source>The details are in {0}.</source>
+        <translation>详细信息见 {0}。</translation>
+    </message>
+    <message>
+        <source>EL Console: unexpected error</source>
+        <translation>EL 控制台：意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong that the console did not expect:
+
+{0}
+
+Your data is safe; you can keep working. {1}</source>
+        <translation>控制台遇到了意外错误：
+
+{0}
+
+您的数据是安全的，可以继续工作。{1}</translation>
+    </message>
+    <message>
+        <source>{0} more unexpected error(s) happened meanwhile</source>
+        <translation>其间又发生了 {0} 个意外错误</translation>
+    </message>
+</context>
+<context>
     <name>DefectType</name>
     <message>
         <source>Crack</source>
@@ -82,6 +116,10 @@
         <translation>缺陷类型：</translation>
     </message>
     <message>
+        <source>{0}; key {1}</source>
+        <translation>{0}；按键 {1}</translation>
+    </message>
+    <message>
         <source>Operator &amp;confirms all AI marks</source>
         <translation>操作员确认全部 AI 标记(&amp;C)</translation>
     </message>
@@ -116,6 +154,49 @@
     <message>
         <source>A click toggles a &lt;b&gt;{0}&lt;/b&gt; mark in {1} set</source>
         <translation>点击可在{1}标记中切换 &lt;b&gt;{0}&lt;/b&gt; 标记</translation>
+    </message>
+</context>
+<context>
+    <name>EntryMarks</name>
+    <message>
+        <source>confirmed</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>rejected (AI only)</source>
+        <translation>驳回（仅 AI）</translation>
+    </message>
+    <message>
+        <source>added (operator)</source>
+        <translation>新增（操作员）</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>no defects</source>
+        <translation>无缺陷</translation>
+    </message>
+    <message>
+        <source>{0} {1}</source>
+        <translation>{1} {0} 个</translation>
+    </message>
+    <message>
+        <source>{0} defect: {1}</source>
+        <translation>{0} 个缺陷：{1}</translation>
+    </message>
+    <message>
+        <source>{0} defects: {1}</source>
+        <translation>{0} 个缺陷：{1}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -533,6 +614,10 @@
         <translation>关于 EL 控制台(&amp;A)</translation>
     </message>
     <message>
+        <source>unexpected error: {0}</source>
+        <translation>意外错误：{0}</translation>
+    </message>
+    <message>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
@@ -626,6 +711,10 @@
     <message>
         <source>Storing…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>AI {0}, operator {1}, {2}</source>
+        <translation>AI {0}，操作员 {1}，{2}</translation>
     </message>
 </context>
 <context>
@@ -884,6 +973,10 @@
         <translation>未保存：{0}</translation>
     </message>
     <message>
+        <source>Your changes to {0} are kept; scan it again to finish it.</source>
+        <translation>您对 {0} 的修改已保留；再次扫描该条码即可继续完成。</translation>
+    </message>
+    <message>
         <source>Sign in with your operator id first.</source>
         <translation>请先用操作员工号登录。</translation>
     </message>
@@ -898,6 +991,18 @@
     <message>
         <source>{0} has {1} stored test(s); the last was {2} at {3}. Is this a re-test?</source>
         <translation>{0} 已有 {1} 次测试记录；最近一次为 {2}，工位 {3}。这是复测吗？</translation>
+    </message>
+    <message>
+        <source>Looking up the earlier tests of {0}… Store it without knowing whether this is a re-test?</source>
+        <translation>正在查询 {0} 的历史测试… 不确定是否为复测，仍要保存吗？</translation>
+    </message>
+    <message>
+        <source>The earlier tests of {0} cannot be looked up ({1}), so nobody can tell whether this is a re-test. Store it anyway?</source>
+        <translation>无法查询 {0} 的历史测试（{1}），因此无法判断是否为复测。仍要保存吗？</translation>
+    </message>
+    <message>
+        <source>Store anyway  (Ctrl+Enter)</source>
+        <translation>仍然保存  (Ctrl+Enter)</translation>
     </message>
     <message>
         <source>Earlier tests could not be looked up: {0}</source>

@@ -61,16 +61,18 @@ class CrashReporter(QObject):
             self._showing = False
 
     def _show(self, summary: str) -> None:
-        where = f"The details are in {self._log_file}." if self._log_file else ""
+        where = self.tr("The details are in {0}.").format(self._log_file) if self._log_file else ""
         QMessageBox.critical(
             self._parent,
-            "EL Console: unexpected error",
-            f"Something went wrong that the console did not expect:\n\n{summary}\n\n"
-            f"Your data is safe; you can keep working. {where}",
+            self.tr("EL Console: unexpected error"),
+            self.tr(
+                "Something went wrong that the console did not expect:\n\n{0}\n\n"
+                "Your data is safe; you can keep working. {1}"
+            ).format(summary, where),
         )
         if self._unshown:
             more, self._unshown = self._unshown, 0
-            self._show(f"{more} more unexpected error(s) happened meanwhile")
+            self._show(self.tr("{0} more unexpected error(s) happened meanwhile").format(more))
 
 
 def _summary(kind: type[BaseException], exc: BaseException) -> str:

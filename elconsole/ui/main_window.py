@@ -110,7 +110,11 @@ class MainWindow(QMainWindow):
             tab.store_opened()  # type: ignore[attr-defined]
 
     def _on_store_failed(self, exc: BaseException) -> None:
-        message = str(exc) if isinstance(exc, StoreError) else f"unexpected error: {exc!r}"
+        message = (
+            str(exc)
+            if isinstance(exc, StoreError)
+            else self.tr("unexpected error: {0}").format(repr(exc))
+        )
         log.warning("store did not open: %s", message)
         self.state_label.setText(self.tr("not available"))
         self.statusBar().showMessage(self.tr("The store could not be opened: {0}").format(message))

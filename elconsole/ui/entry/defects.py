@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from elconsole.domain.defect_types import DefectCatalog
 from elconsole.domain.grid import Grid
-from elconsole.ui.entry.marks import AI, FATE_WORDS, OPERATOR, FatedMark, MarkSets
+from elconsole.ui.entry.marks import AI, OPERATOR, FatedMark, MarkSets, fate_word
 from elconsole.ui.widgets.cell_grid import CellGridView, Mark
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,9 @@ class DefectsPanel(QWidget):
             key = str(index + 1) if index < MAX_TYPE_KEYS else ""
             button = _toggle(f"{key}  {kind.label} ({kind.code})".strip(), "")
             button.setIcon(swatch(kind.colour))
-            button.setToolTip(f"{kind.label}; key {key}" if key else kind.label)
+            button.setToolTip(
+                self.tr("{0}; key {1}").format(kind.label, key) if key else kind.label
+            )
             self.type_group.addButton(button)
             self.type_buttons[kind.code] = button
             self._type_row.addWidget(button)
@@ -257,7 +259,7 @@ class DefectsPanel(QWidget):
 
     def describe(self, mark: FatedMark) -> str:
         label = self._catalog.label(mark.code)
-        return f"{mark.label} {label[:1].lower()}{label[1:]} — {FATE_WORDS[mark.fate]}"
+        return f"{mark.label} {label[:1].lower()}{label[1:]} — {fate_word(mark.fate)}"
 
     def show_note(self, text: str) -> None:
         self.note_label.setStyleSheet(NOTE_STYLE)

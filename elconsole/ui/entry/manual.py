@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -247,10 +247,8 @@ def summary(record: StationRecord) -> str:
     counts = Counter(
         {CONFIRMED: len(fates.confirmed), REJECTED: len(fates.rejected), ADDED: len(fates.added)}
     )
-    return (
-        f"AI {verdict_label(record.ai_result)}, "
-        f"operator {verdict_label(record.gui_result)}, "
-        f"{describe_counts(counts)}"
+    return QCoreApplication.translate("ManualEntry", "AI {0}, operator {1}, {2}").format(
+        verdict_label(record.ai_result), verdict_label(record.gui_result), describe_counts(counts)
     )
 
 

@@ -1,4 +1,4 @@
-"""The AI and operator defect marks of the panel being entered (no Qt)."""
+"""The AI and operator defect marks of the panel being entered (Qt only to translate phrases)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,34 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from elconsole.domain.grid import Grid, position_label
 from elconsole.domain.stats import ADDED, CONFIRMED, FATES, REJECTED
 
 log = logging.getLogger(__name__)
 
 AI, OPERATOR = "ai", "operator"
-FATE_WORDS = {
-    CONFIRMED: "confirmed",
-    REJECTED: "rejected (AI only)",
-    ADDED: "added (operator)",
+FATE_WORDS = {  # translated where shown: fate_word()
+    CONFIRMED: QT_TRANSLATE_NOOP("EntryMarks", "confirmed"),
+    REJECTED: QT_TRANSLATE_NOOP("EntryMarks", "rejected (AI only)"),
+    ADDED: QT_TRANSLATE_NOOP("EntryMarks", "added (operator)"),
 }
-SHORT_FATE_WORDS = {CONFIRMED: "confirmed", REJECTED: "rejected", ADDED: "added"}
+SHORT_FATE_WORDS = {
+    CONFIRMED: QT_TRANSLATE_NOOP("EntryMarks", "confirmed"),
+    REJECTED: QT_TRANSLATE_NOOP("EntryMarks", "rejected"),
+    ADDED: QT_TRANSLATE_NOOP("EntryMarks", "added"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EntryMarks", text)
+
+
+def fate_word(fate: str) -> str:
+    """Return the fate's phrase for a defect list, in the interface's language."""
+    return _tr(FATE_WORDS[fate])
+
 
 Key = tuple[str, int, int]  # (type code, row, col), 1-based
 
@@ -104,7 +120,11 @@ def describe_counts(counts: Counter[str]) -> str:
     """Return e.g. ``2 defects: 1 confirmed, 1 added`` or ``no defects``."""
     total = sum(counts.values())
     if not total:
-        return "no defects"
-    parts = [f"{counts[f]} {SHORT_FATE_WORDS[f]}" for f in FATES if counts[f]]
-    noun = "defect" if total == 1 else "defects"
-    return f"{total} {noun}: " + ", ".join(parts)
+        return QCoreApplication.translate("EntryMarks", "no defects")
+    each = QCoreApplication.translate("EntryMarks", "{0} {1}")
+    parts = [each.format(counts[f], _tr(SHORT_FATE_WORDS[f])) for f in FATES if counts[f]]
+    if total == 1:
+        text = QCoreApplication.translate("EntryMarks", "{0} defect: {1}")
+    else:
+        text = QCoreApplication.translate("EntryMarks", "{0} defects: {1}")
+    return text.format(total, QCoreApplication.translate("EntryMarks", ", ").join(parts))
