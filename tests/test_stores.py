@@ -8,10 +8,12 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from elconsole.data.errors import StoreError, StoreUnavailable
 from elconsole.data.repository import Outcome
@@ -348,3 +350,33 @@ def test_an_embedded_server_that_died_is_started_again_by_the_next_ping(tmp_path
 
         assert store.server.owned and store.server.port == port
         assert store.db.el.find_one({"_id": "before"}) == {"_id": "before", "EL_no": "EL01"}
+
+
+def test_an_insert_batch_is_stored_whole_or_not_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "atomic.db"
+    docs = [{"_id": f"d{n:06d}", "n": n, "pad": "x" * 200} for n in range(30000)]
+    with open_store(StoreTarget(path=path)) as store:
+        store.ping()
+        assert store.server is not None and store.server.pid is not None
+        pid = store.server.pid
+        killer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))
+        killer.start()
+        with pytest.raises(PyMongoError):
+            store.db.many.insert_many(docs, ordered=False)  # one message: cut off mid-way
+        killer.join()
+    with open_store(StoreTarget(path=path)) as store:
+        assert store.db.many.count_documents({}) == 0
+
+
+def test_a_duplicate_in_a_batch_refuses_it_alone(fresh_store) -> None:
+    fresh_store.db.few.insert_one({"_id": "b", "n": 0})
+    with pytest.raises(BulkWriteError) as info:
+        fresh_store.db.few.insert_many(
+            [{"_id": "a", "n": 1}, {"_id": "b", "n": 2}, {"_id": "c", "n": 3}], ordered=False
+        )
+    assert [e["index"] for e in info.value.details["writeErrors"]] == [1]
+    assert sorted((d["_id"], d["n"]) for d in fresh_store.db.few.find()) == [
+        ("a", 1),
+        ("b", 0),
+        ("c", 3),
+    ]
