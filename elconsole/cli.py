@@ -18,6 +18,7 @@ from elconsole.data.legacy import load_export
 from elconsole.data.repository import Outcome
 from elconsole.data.stores import Store, open_store, resolve_target
 from elconsole.domain.demo import generate
+from elconsole.domain.grid import LAYOUTS
 from elconsole.domain.history import StoredTest
 from elconsole.domain.ingest import Entry, read_entries
 from elconsole.domain.plantclock import PlantClock, zone
@@ -33,6 +34,7 @@ from elconsole.domain.stats import BREAKDOWNS, Tally
 log = logging.getLogger(__name__)
 
 BATCH = 500
+CANDIDATES = 20  # barcodes listed when a lookup matches none exactly
 FIELD_SHOWN = 80
 COMMANDS = ("import", "lookup", "stats", "demo", "import-legacy")
 
@@ -241,12 +243,24 @@ def cmd_lookup(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         print(file=out)
         return 0 if tests else 1
     if not tests:
-        print(f"no EL test of {clean_barcode(args.barcode)!r} is stored", file=out)
+        _print_candidates(store, clean_barcode(args.barcode), out)
         return 1
     clock = PlantClock(zone(getattr(args, "tz", None)))
     for test in tests:
         _print_test(test, clock, out)
     return 0
+
+
+def _print_candidates(store: Store, fragment: str, out: TextIO) -> None:
+    """Say that nothing matched; list the stored barcodes containing ``fragment``."""
+    print(f"no EL test of {fragment!r} is stored", file=out)
+    found = store.repo.find_barcodes(fragment, limit=CANDIDATES + 1)
+    if not found:
+        return
+    more = f" (the first {CANDIDATES})" if len(found) > CANDIDATES else ""
+    print(f"barcodes containing {fragment!r}{more}:", file=out)
+    for barcode in found[:CANDIDATES]:
+        print(f"  {barcode}", file=out)
 
 
 def _barcode_argument(text: str) -> str:
@@ -304,6 +318,7 @@ def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         raise ValueError("--to must be later than --from")
     stations, layouts = getattr(args, "station", None), getattr(args, "layout", None)
     report = store.repo.window_report(clock, start, end, args.by, stations, layouts)
+    _warn_unknown(store, stations)
     if args.json:
         json.dump(report.as_json(), out, indent=2)
         print(file=out)
@@ -312,6 +327,9 @@ def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     for label, chosen in (("stations", stations), ("layouts", layouts)):
         if chosen is not None:
             print(f"{label}: {', '.join(sorted(chosen))}", file=out)
+    if not report.total.tests:
+        print("no EL tests in this window", file=out)
+        return 0
     _print_tally(report.total, out, "")
     for name, groups in report.breakdowns.items():
         print(f"\nby {name}:", file=out)
@@ -319,6 +337,15 @@ def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             print(f"  {key}", file=out)
             _print_tally(tally, out, "    ")
     return 0
+
+
+def _warn_unknown(store: Store, stations: frozenset[str] | None) -> None:
+    """On stderr: the chosen stations that no stored test names (a typing error?)."""
+    if not stations:
+        return
+    known, _ = store.repo.filter_choices()
+    for name in sorted(stations - set(known)):
+        print(f"elconsole: no test of station {name!r} is stored", file=sys.stderr)
 
 
 def _print_tally(t: Tally, out: TextIO, pad: str) -> None:
@@ -389,7 +416,12 @@ def _names(text: str) -> frozenset[str]:
 
 def _layouts(text: str) -> frozenset[str]:
     """Return layouts as "<cell_size> <cell_amount>"; "full-72" and "full:72" are read too."""
-    return frozenset(" ".join(re.split(r"[\s:_-]+", n)) for n in _names(text))
+    layouts = frozenset(" ".join(re.split(r"[\s:_-]+", n)) for n in _names(text))
+    allowed = {f"{size} {amount}" for size, amounts in LAYOUTS.items() for amount in amounts}
+    for layout in sorted(layouts - allowed):
+        shown = ", ".join(sorted(allowed))
+        raise argparse.ArgumentTypeError(f"{layout!r} is not a cell layout: one of {shown}")
+    return layouts
 
 
 def _positive(text: str) -> int:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from elconsole.data.stores import ENV_VAR, redact
+from elconsole.data.stores import ENV_VAR, check_uri, redact
 from elconsole.domain.defect_types import DEFAULT_DEFECT_TYPES, DefectType
 from elconsole.domain.plantclock import DEFAULT_SHIFTS, Shift
 
@@ -142,7 +142,7 @@ def parse(data: Mapping[str, Any]) -> Settings:
     for key, check in _TEXT_CHECKS.items():
         rule = check(text[key])
         if rule:
-            shown = redact(text[key]) if key == "store" else text[key]
+            shown = hidden_password(text[key]) if key == "store" else text[key]
             errors.append(FieldError(key, shown, rule))
     shifts = _parse_shifts(data.get("shifts"), errors)
     types = _parse_types(data.get("defect_types"), errors)
@@ -156,12 +156,26 @@ def _text(value: Any, strip: bool = True) -> str:
     return text.strip() if strip else text
 
 
+def hidden_password(uri: str) -> str:
+    """Return ``uri`` with its password shown as ``***``, also when it holds an ``@``.
+
+    A refused URI may have an unescaped ``@`` or ``:`` in its password: everything
+    between the user name's ``:`` and the last ``@`` before the options is hidden.
+    """
+    scheme, sep, rest = uri.partition("://")
+    head, mark, query = rest.partition("?")
+    userinfo, at, hosts = head.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return redact(uri)
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{hosts}{mark}{query}"
+
+
 def _check_store(text: str) -> str | None:
     if not text:
         return None
     if text.startswith(("mongodb://", "mongodb+srv://")):
-        host = text.split("://", 1)[1].rsplit("@", 1)[-1].split("/", 1)[0]
-        return None if host.strip(",") else RULE_STORE
+        return check_uri(text)  # read as the store's client reads it, no lookups
     if "://" in text:
         return RULE_STORE
     return RULE_STORE_DIR if Path(text).expanduser().is_dir() else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from elconsole.data.pending import PendingQueue, id_from_json, id_to_json
 from elconsole.data.repository import Outcome, PanelRepository
 from elconsole.domain.records import RecordError, Validator
 from elconsole.domain.stats import ADDED, REJECTED
+from elconsole.review import station as station_module
 from elconsole.review.inbox import Inbox
 from elconsole.review.judgment import NG, OK, Judgment
 from elconsole.review.queue import ReviewItem, ReviewQueue
@@ -324,3 +326,42 @@ def test_a_station_takes_only_its_own_pending_results(tmp_path: Path) -> None:
     station.station_id = "EL02"
     db.pending.insert_many([ai_raw("PV1"), ai_raw("PV2", el_no="EL02")])
     assert [i.barcode for i in station.poll().items] == ["PV2"]
+
+
+class StuckRepo(FlakyRepo):
+    """A repository whose store call hangs (a paused server) until released."""
+
+    def __init__(self, repo: PanelRepository) -> None:
+        super().__init__(repo)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def store(self, record: Any) -> Outcome:
+        self.entered.set()
+        assert self.release.wait(10)
+        return super().store(record)
+
+
+def test_a_judgment_behind_a_stuck_one_is_queued_without_holding_its_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(station_module, "LOCK_WAIT_S", 0.2)
+    db = mongomock.MongoClient()["t"]
+    repo = StuckRepo(PanelRepository(db))
+    station = make_station(tmp_path, repo, db)
+    first, second = (Judgment(Validator().validate_ai(ai_raw(b))) for b in ("PV1", "PV2"))
+    stuck = threading.Thread(target=station.submit, args=(first.record(T0 + 60, "op1"), None))
+    stuck.start()
+    assert repo.entered.wait(10)
+    began = time.monotonic()
+    delivery = station.submit(second.record(T0 + 61, "op1"), None)
+    assert time.monotonic() - began < 2  # 0.2 s, not as long as the stuck call
+    assert (delivery.record.barcode, delivery.outcome, delivery.queued) == ("PV2", None, True)
+    assert station.flush() == []  # the stuck call still holds the store: nothing sent
+    assert station.spool.count() == 2
+
+    repo.release.set()
+    stuck.join(10)
+    assert [(d.record.barcode, d.outcome) for d in station.flush()] == [("PV2", Outcome.STORED)]
+    assert sorted(p["Barcode"] for p in db.panel.find()) == ["PV1", "PV2"]
+    assert station.spool.count() == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from elconsole import settings as st
+from elconsole.data import stores
 from elconsole.domain.defect_types import DefectType
 from elconsole.domain.plantclock import Shift
 
@@ -120,3 +121,38 @@ def test_command_line_then_environment_then_saved() -> None:
     assert st.effective_store(st.Settings(), st.Overrides(), {}) is None
     assert st.effective_zone(saved, st.Overrides(time_zone="UTC")) == "UTC"
     assert st.effective_zone(saved, st.Overrides()) == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("uri", "rule"),
+    [
+        ("mongodb://op:secret@host:abc/db", stores.URI_PORT),
+        ("mongodb://op:secret@host:99999/db", stores.URI_PORT),
+        ("mongodb://op:secret@h@x/db", stores.URI_USERINFO),
+        ("mongodb+srv://op:secret@host:27017/db", stores.URI_SRV),
+        ("mongodb://op:secret@a b/db", stores.URI_HOST),
+    ],
+)
+def test_a_malformed_mongodb_uri_is_refused_without_its_password(uri: str, rule: str) -> None:
+    with pytest.raises(st.SettingsInvalid) as caught:
+        st.parse({"store": uri})
+    [error] = caught.value.errors
+    assert (error.key, error.rule) == ("store", rule)
+    assert error.value.startswith("mongodb") and "op:***@" in error.value
+    assert "secret" not in str(caught.value)
+
+
+def test_a_password_with_an_at_sign_stays_hidden_when_refused() -> None:
+    with pytest.raises(st.SettingsInvalid) as caught:
+        st.parse({"store": "mongodb://op:p@ss@host:abc/db"})
+    assert caught.value.errors[0].value == "mongodb://op:***@host:abc/db"
+
+
+def test_well_formed_uris_pass_without_any_lookup() -> None:
+    for uri in (
+        "mongodb://op:pw@db1,db2:27018/plant?replicaSet=rs0",
+        "mongodb+srv://op:pw@cluster0.example.invalid/plant?srvMaxHosts=2",
+        "mongodb://[::1]:27017/db",
+    ):
+        assert stores.check_uri(uri) is None
+        assert st.parse({"store": uri}).store == uri

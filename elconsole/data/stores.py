@@ -13,6 +13,8 @@ import platformdirs
 import pymongo
 from pymongo import MongoClient, ReadPreference, WriteConcern
 from pymongo.database import Database
+from pymongo.errors import ConfigurationError, InvalidURI
+from pymongo.uri_parser import parse_uri
 
 from elconsole.data.embedded import EmbeddedServer
 from elconsole.data.errors import StoreError, StoreUnavailable, mapped_errors
@@ -33,6 +35,25 @@ EMBEDDED_HEARTBEAT_MS = 60000
 SOCKET_TIMEOUT_MS = 30000
 # Any scheme: an unknown one (refused) must not show its password either.
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@")
+SRV_SCHEME = "mongodb+srv://"
+_SRV_ONLY = re.compile(r"(?i)^(srvMaxHosts|srvServiceName)=")
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate finds
+    """Mark ``text`` for translation in ``context`` without needing Qt here."""
+    return text
+
+
+# What check_uri finds wrong, as the rule a connection string breaks.
+URI_PORT = QT_TRANSLATE_NOOP("Settings", "a port from 1 to 65535 after each host")
+URI_USERINFO = QT_TRANSLATE_NOOP(
+    "Settings", "a user name and password with @ : / % written as %40 %3A %2F %25"
+)
+URI_HOST = QT_TRANSLATE_NOOP("Settings", "host names without spaces, none empty")
+URI_SRV = QT_TRANSLATE_NOOP("Settings", "mongodb+srv:// with one host name and no port")
+URI_DATABASE = QT_TRANSLATE_NOOP("Settings", "a database name without spaces, dots, slashes or $")
+URI_OPTION = QT_TRANSLATE_NOOP("Settings", "known options with valid values after “?”")
+URI_OTHER = QT_TRANSLATE_NOOP("Settings", "a valid mongodb:// or mongodb+srv:// connection string")
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,53 @@ def redact(uri: str) -> str:
     return f"{match.group(1)}{user}:***@{uri[match.end() :]}" if ":" in match.group(2) else uri
 
 
+_URI_PROBLEMS = (
+    (r"\bport\b", URI_PORT),
+    (r"\bescaped\b", URI_USERINFO),
+    (r"\bhost", URI_HOST),
+    (r"\bdatabase\b", URI_DATABASE),
+    (r"\boption|\bmust be\b", URI_OPTION),
+)
+
+
+def check_uri(uri: str) -> str | None:
+    """Return what is wrong with a MongoDB connection string in plain words, or None.
+
+    It is read the way the store's client reads it, without any network or DNS
+    lookup (also for mongodb+srv://); the answer never holds the password.
+    """
+    srv = uri.startswith(SRV_SCHEME)
+    plain = "mongodb://" + _without_srv_options(uri[len(SRV_SCHEME) :]) if srv else uri
+    try:
+        parsed = parse_uri(plain, default_port=None)
+    except (InvalidURI, ConfigurationError, ValueError) as exc:
+        return _uri_problem(str(exc))
+    nodes = parsed["nodelist"]
+    if any(not host or any(c.isspace() for c in host) for host, _ in nodes):
+        return URI_HOST
+    if any(port is not None and not 0 < port < 65536 for _, port in nodes):
+        return URI_PORT
+    direct = {k.lower(): v for k, v in parsed["options"].items()}.get("directconnection")
+    if srv and (len(nodes) != 1 or nodes[0][1] is not None or direct):
+        return URI_SRV
+    return None
+
+
+def _without_srv_options(rest: str) -> str:
+    """Return the part after mongodb+srv:// without the options only SRV allows."""
+    head, mark, query = rest.partition("?")
+    kept = [p for p in query.split("&") if p and not _SRV_ONLY.match(p)]
+    return head + (mark + "&".join(kept) if kept else "")
+
+
+def _uri_problem(message: str) -> str:
+    """Return the plain-words rule for one of pymongo's URI messages."""
+    for words, problem in _URI_PROBLEMS:
+        if re.search(words, message, re.IGNORECASE):
+            return problem
+    return URI_OTHER
+
+
 class Store:
     """An open store: a client, its database and the repository over it."""
 
@@ -98,13 +166,13 @@ class Store:
         return self.target.description
 
     @mapped_errors
-    def ping(self) -> None:
-        """Check that the store answers; raises StoreUnavailable within about 2 s."""
+    def ping(self, limit_ms: int = TIMEOUT_MS) -> None:
+        """Check that the store answers; raises StoreUnavailable within ``limit_ms``."""
         # The whole call is bounded, also when the server accepted the connection
         # and stopped answering (paused): the window's heartbeat tells it in time.
         if self.server is not None:
             self.server.revive()  # an embedded server that died comes back here
-        with pymongo.timeout(TIMEOUT_MS / 1000):
+        with pymongo.timeout(limit_ms / 1000):
             self.client.admin.command("ping")
 
     def close(self) -> None:

@@ -23,6 +23,9 @@ from elconsole.review.spool import Spool, SpoolEntry
 log = logging.getLogger(__name__)
 
 _DELIVERING = threading.Lock()  # one judgment at a time goes to the store
+# How long a judgment waits for the one ahead of it (a paused store can hold that
+# one for the client's whole timeout) before it is left in the spool for later.
+LOCK_WAIT_S = 1.0
 
 
 class Repo(Protocol):
@@ -58,6 +61,7 @@ class Delivery:
     outcome: Outcome | None  # None: kept in the spool
     reason: str = ""
     spool_path: Path | None = None
+    queued: bool = False  # kept because another judgment was still on its way
 
 
 class ReviewStation:
@@ -132,9 +136,20 @@ class ReviewStation:
         return self.deliver(entry, record)
 
     def deliver(self, entry: SpoolEntry, record: StationRecord | None = None) -> Delivery:
-        """Store a spooled judgment; on success clear its sources and its file."""
-        with _DELIVERING:
+        """Store a spooled judgment; on success clear its sources and its file.
+
+        When the judgment ahead of it is still on its way (the store is slow or
+        paused), it is left in the spool for the next flush instead of waiting.
+        """
+        if not _DELIVERING.acquire(timeout=LOCK_WAIT_S):
+            record = record or self.validator.validate(entry.record)
+            log.info("judgment of %s waits behind another one", record.barcode)
+            reason = "another judgment is still on its way to the store"
+            return Delivery(record, None, reason, entry.path, queued=True)
+        try:
             return self._deliver(entry, record)
+        finally:
+            _DELIVERING.release()
 
     def _deliver(self, entry: SpoolEntry, record: StationRecord | None = None) -> Delivery:
         record = record or self.validator.validate(entry.record)
@@ -148,19 +163,25 @@ class ReviewStation:
         return Delivery(record, outcome, "", entry.path)
 
     def flush(self, skip: Collection[Path] = ()) -> list[Delivery]:
-        """Store the spooled judgments oldest first; stops when the store fails."""
+        """Store the spooled judgments oldest first.
+
+        Stops when the store fails, or when a judgment still on its way holds it.
+        """
         out: list[Delivery] = []
         for entry in self.spool.entries():
             if entry.path in skip:
                 continue
+            if not _DELIVERING.acquire(timeout=LOCK_WAIT_S):
+                break
             try:
-                with _DELIVERING:
-                    if not entry.path.exists():  # a submission just sent it
-                        continue
-                    delivery = self._deliver(entry)
+                if not entry.path.exists():  # a submission just sent it
+                    continue
+                delivery = self._deliver(entry)
             except RecordError as exc:
                 log.error("spooled judgment %s breaks a rule: %s", entry.path, exc)
                 continue
+            finally:
+                _DELIVERING.release()
             out.append(delivery)
             if delivery.outcome is None:
                 break

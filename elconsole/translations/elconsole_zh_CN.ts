@@ -4,6 +4,10 @@
 <context>
     <name>AboutDialog</name>
     <message>
+        <source>embedded store {0}</source>
+        <translation>内置数据库 {0}</translation>
+    </message>
+    <message>
         <source>About EL Console</source>
         <translation>关于 EL 控制台</translation>
     </message>
@@ -895,7 +899,7 @@ Your data is safe; you can keep working. {1}</source>
     </message>
     <message>
         <source>{0} per {1}, p-chart with 3σ limits</source>
-        <translation>每{1}{0}，p 控制图（3σ 控制限）</translation>
+        <translation>{0}（按{1}），p 控制图（3σ 控制限）</translation>
     </message>
     <message>
         <source>EL tests per {0} (operator verdict)</source>
@@ -1025,6 +1029,10 @@ Your data is safe; you can keep working. {1}</source>
         <translation>{0} 已保存过，未写入新数据。</translation>
     </message>
     <message>
+        <source>{0} is kept on this station and waits for the store to answer.</source>
+        <translation>{0} 已保存在本工位，等待数据库应答后发送。</translation>
+    </message>
+    <message>
         <source>The store cannot be reached: {0} ({1}) is kept on this station and will be sent when the store answers.</source>
         <translation>无法连接数据库：{0}（{1}）保留在本工位，数据库恢复后发送。</translation>
     </message>
@@ -1121,6 +1129,34 @@ Your data is safe; you can keep working. {1}</source>
     <message>
         <source>system, en or zh_CN</source>
         <translation>应为 system、en 或 zh_CN</translation>
+    </message>
+    <message>
+        <source>a port from 1 to 65535 after each host</source>
+        <translation>每个主机后的端口为 1 到 65535</translation>
+    </message>
+    <message>
+        <source>a user name and password with @ : / % written as %40 %3A %2F %25</source>
+        <translation>用户名和密码中的 @ : / % 写作 %40 %3A %2F %25</translation>
+    </message>
+    <message>
+        <source>host names without spaces, none empty</source>
+        <translation>主机名不含空格且不为空</translation>
+    </message>
+    <message>
+        <source>mongodb+srv:// with one host name and no port</source>
+        <translation>mongodb+srv:// 只带一个主机名且不带端口</translation>
+    </message>
+    <message>
+        <source>a database name without spaces, dots, slashes or $</source>
+        <translation>数据库名不含空格、点、斜杠或 $</translation>
+    </message>
+    <message>
+        <source>known options with valid values after “?”</source>
+        <translation>“?” 后为已知选项及有效取值</translation>
+    </message>
+    <message>
+        <source>a valid mongodb:// or mongodb+srv:// connection string</source>
+        <translation>有效的 mongodb:// 或 mongodb+srv:// 连接字符串</translation>
     </message>
 </context>
 <context>
@@ -1320,6 +1356,17 @@ Your data is safe; you can keep working. {1}</source>
     <message>
         <source>AI inbox folder</source>
         <translation>AI 结果收件文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>Shift</name>
+    <message>
+        <source>day</source>
+        <translation>白班</translation>
+    </message>
+    <message>
+        <source>night</source>
+        <translation>夜班</translation>
     </message>
 </context>
 <context>
@@ -1752,6 +1799,18 @@ AI 标记而操作员删除的缺陷（AI 驳回），
     <message>
         <source>defect miss</source>
         <translation>缺陷漏检</translation>
+    </message>
+    <message>
+        <source>Operator NG rate</source>
+        <translation>操作员 NG 率</translation>
+    </message>
+    <message>
+        <source>AI panel overkill rate</source>
+        <translation>AI 组件过杀率</translation>
+    </message>
+    <message>
+        <source>AI panel miss rate</source>
+        <translation>AI 组件漏检率</translation>
     </message>
     <message>
         <source>OK</source>

@@ -7,10 +7,19 @@ from importlib import metadata
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from elconsole.data.stores import StoreTarget, redact
+
 LIBRARIES = ("pyqtgraph", "pymongo", "nx-27017")
+
+
+def store_text(target: StoreTarget) -> str:
+    """Return the store in the interface language: the URI without password, or the file."""
+    if target.uri is not None:
+        return redact(target.uri)
+    return QCoreApplication.translate("AboutDialog", "embedded store {0}").format(target.path)
 
 
 def package_version(name: str) -> str:
@@ -36,7 +45,10 @@ class AboutDialog(QDialog):
     """What is running, where it stores and where it logs."""
 
     def __init__(
-        self, store_description: str, log_file: Path | None, parent: QWidget | None = None
+        self,
+        store: StoreTarget | str,
+        log_file: Path | None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("About EL Console"))
@@ -44,7 +56,8 @@ class AboutDialog(QDialog):
         blurb = self.tr("Review, lookup and statistics for a photovoltaic EL test line.")
         title = QLabel(f"<h2>{name}</h2><p>{blurb}</p>", self)
         form = QFormLayout()
-        self.store_label = self._selectable(store_description)
+        shown = store_text(store) if isinstance(store, StoreTarget) else store
+        self.store_label = self._selectable(shown)
         no_file = self.tr("none (the log folder cannot be written)")
         self.log_label = self._selectable(str(log_file) if log_file else no_file)
         form.addRow(self.tr("Store:"), self.store_label)

@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
     def _init_timers(self) -> None:
         self.ping_timer = QTimer(self)
         self.ping_timer.setInterval(PING_INTERVAL_MS)
+        # The heartbeat has a thread of its own: store calls that wait for a paused
+        # server may fill the runner's pool, and must not keep the state from showing.
+        self.pinger = TaskRunner(self, threads=1)
+        self._pinging = False
 
     def _connect_signals(self) -> None:
         for tab in self._tab_widgets():
@@ -121,11 +125,19 @@ class MainWindow(QMainWindow):
 
     def _on_ping_timer_timeout(self) -> None:
         store = self.session.store
-        if store is None:
+        if store is None or self._pinging:  # one ping at a time, each bounded
             return
-        self.runner.run(
-            store.ping, lambda _: self._set_reachable(True), lambda _exc: self._set_reachable(False)
+        self._pinging = True
+        self.pinger.run(
+            store.ping,
+            lambda _: self._on_pinged(store, True),
+            lambda _exc: self._on_pinged(store, False),
         )
+
+    def _on_pinged(self, store: Store, reachable: bool) -> None:
+        self._pinging = False
+        if store is self.session.store:  # else the settings chose another meanwhile
+            self._set_reachable(reachable)
 
     def _set_reachable(self, reachable: bool) -> None:
         previous, self._reachable = self._reachable, reachable
@@ -199,6 +211,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ping_timer.stop()
+        self.pinger.wait(5000)
         self.runner.wait(5000)
         if self.session.store is not None:
             self.session.store.close()

@@ -6,20 +6,27 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from elconsole import i18n
 from elconsole import settings as st
 from elconsole.data.stores import StoreTarget
+from elconsole.domain.defect_types import DEFAULT_DEFECT_TYPES
 from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.tasks import TaskRunner
+from elconsole.ui.about import AboutDialog, store_text
 from elconsole.ui.main_window import MainWindow
-from elconsole.ui.session import Session
+from elconsole.ui.session import Session, translated_catalog
 from elconsole.ui.settings import SettingsDialog
+from elconsole.ui.stats.charts import BarChart, Series, wrap_label
+from elconsole.ui.stats.models import period_label, period_text
+from elconsole.ui.stats.views import ResultViews
 
 
 def _ts_translations(context: str) -> dict[str, str]:
@@ -113,3 +120,59 @@ def test_english_installs_no_translator(
     assert i18n.install(qapp, "en") == "en"
     window = make_window()
     assert window.tabs.tabText(0) == "Panel entry"
+
+
+def test_settings_tables_show_the_default_names_translated(
+    qtbot: QtBot, tmp_path: Path, chinese: str
+) -> None:
+    dialog = SettingsDialog(st.Settings(), TaskRunner(), path=tmp_path / "s.json")
+    qtbot.addWidget(dialog)
+    names = [dialog.shifts_editor.table.item(r, 0).text() for r in range(2)]
+    labels = [dialog.types_editor.table.item(r, 1).text() for r in range(4)]
+    assert names == ["白班", "夜班"]
+    assert labels == ["隐裂", "虚焊", "黑片 / 失效电池片", "混档电池片"]
+    assert st.parse(dialog.data()) == st.Settings()  # saved as stored, in English
+    dialog.types_editor.table.item(3, 1).setText("混档片")
+    assert dialog.data()["defect_types"][3]["label"] == "混档片"  # type: ignore[index]
+
+
+def test_pchart_titles_and_shift_labels_are_chinese(qtbot: QtBot, chinese: str) -> None:
+    views = ResultViews(translated_catalog(DEFAULT_DEFECT_TYPES))
+    qtbot.addWidget(views)
+    views.name_periods("day")
+    assert views.pcharts[0]._title == "操作员 NG 率（按天），p 控制图（3σ 控制限）"
+    views.name_periods("shift")
+    assert views.pcharts[1]._title == "AI 组件过杀率（按班次），p 控制图（3σ 控制限）"
+    assert period_label("2026-11-22 night") == "11-22 夜班"
+    assert period_text("2026-11-22 day") == "2026-11-22 白班"
+
+
+def test_every_chinese_defect_type_is_named_under_its_bars(qtbot: QtBot, chinese: str) -> None:
+    catalog = translated_catalog(DEFAULT_DEFECT_TYPES)
+    chart = BarChart("各类型缺陷数", "缺陷数", stacked=False)
+    qtbot.addWidget(chart)
+    chart.resize(460, 230)
+    chart.show()
+    # As wide as the longest line it may make: wrapped in any font, CJK or none.
+    width = QFontMetrics(QGuiApplication.font()).horizontalAdvance("失效电池片")
+    labels = [wrap_label(catalog.label(c), width) for c in catalog.codes]
+    chart.set_data(labels, [Series("AI 确认", "#1f77b4", [3, 4, 2, 1])])
+    qtbot.waitExposed(chart)
+    qtbot.wait(100)  # the axis takes the two lines' height
+    assert _drawn_labels(chart.axis) == ["隐裂", "虚焊", "黑片 /\n失效电池片", "混档电池片"]
+
+
+def test_the_embedded_store_is_named_in_chinese(qtbot: QtBot, chinese: str) -> None:
+    dialog = AboutDialog(StoreTarget(path=Path("/data/line3.db")), None)
+    qtbot.addWidget(dialog)
+    assert dialog.store_label.text() == "内置数据库 /data/line3.db"
+    assert store_text(StoreTarget(uri="mongodb://op:pw@db/plant")) == "mongodb://op:***@db/plant"
+
+
+def _drawn_labels(axis: Any) -> list[str]:
+    """Return the texts an axis draws now, left to right."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    specs = axis.generateDrawSpecs(painter)
+    painter.end()
+    return [text for _, _, text in specs[2]]

@@ -6,11 +6,13 @@ import json
 import time
 from pathlib import Path
 
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from elconsole import settings as st
 from elconsole.tasks import TaskRunner
 from elconsole.ui.settings import SettingsDialog
+from elconsole.ui.settings.tables import BAD_CELL
 
 
 def _dialog(qtbot: QtBot, path: Path, current: st.Settings | None = None) -> SettingsDialog:
@@ -103,3 +105,57 @@ def test_restore_defaults_fills_the_defaults(qtbot: QtBot, tmp_path: Path) -> No
     assert dialog.station_edit.text() == "EL-09"
     dialog.restore_button().click()
     assert st.parse(dialog.data()) == st.Settings()
+
+
+def test_a_bad_colour_is_marked_with_dark_text(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    dialog = _dialog(qtbot, path)
+    item = dialog.types_editor.table.item(1, 2)
+    item.setText("#12zz45")
+    assert item.foreground().color() == QColor("black")  # not white on white
+
+    dialog.save_button().click()
+
+    assert not path.exists()
+    assert item.background().color() == BAD_CELL
+    assert item.foreground().color() == QColor("black")
+    assert dialog.errors["defect_types"].text() == "row 2, colour: “#12zz45” — a colour #rrggbb"
+
+
+def test_a_malformed_store_uri_is_refused_before_saving(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    dialog = _dialog(qtbot, path)
+    dialog.store_edit.setText("mongodb://op:hunter2@db1:abc/plant")
+
+    dialog.save_button().click()
+
+    assert dialog.isVisible() and not path.exists()
+    assert dialog.errors["store"].text() == (
+        "“mongodb://op:***@db1:abc/plant” — a port from 1 to 65535 after each host"
+    )
+    assert dialog.pages.currentIndex() == 0
+
+
+def test_an_unreachable_store_is_answered_before_two_seconds_with_its_reason(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, tmp_path / "settings.json")
+    dialog.store_edit.setText("mongodb://op:hunter2@127.0.0.1:1/plant")
+    began = time.monotonic()
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=3000)
+    assert time.monotonic() - began < 2.0
+    text = dialog.test_result.text()
+    assert text.startswith("The store does not answer: ")
+    assert "no answer within" not in text  # the ping's own reason, not the dialog's limit
+    assert "hunter2" not in text
+
+
+def test_the_default_names_are_saved_as_stored_and_an_edit_as_typed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, tmp_path / "settings.json")
+    assert dialog.types_editor.table.item(0, 1).text() == "Crack"
+    dialog.types_editor.table.item(1, 1).setText("Solder")
+    labels = [row["label"] for row in dialog.data()["defect_types"]]  # type: ignore[union-attr]
+    assert labels == ["Crack", "Solder", "Dark / failed cell", "Mixed-grade cell"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import threading
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLabel
 
 from elconsole.data.errors import StoreUnavailable
@@ -21,6 +23,8 @@ from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.domain.records import Validator
 from elconsole.tasks import TaskRunner
 from elconsole.ui.session import Session
+from elconsole.ui.stats.charts import BarChart, RateChart, Series
+from elconsole.ui.stats.models import period_label
 from elconsole.ui.stats.tab import StatsTab
 
 SHARED_RECORDS = Path(__file__).parent.parent / "data" / "station-records.jsonl"
@@ -681,3 +685,41 @@ def test_changed_settings_are_reread(qtbot: Any, runner: TaskRunner, tmp_path: P
     assert tab.zone_label.text() == "Days and shifts in the plant zone Europe/Berlin"
     combo = tab.views.heat_panel.type_combo
     assert [combo.itemData(i) for i in range(combo.count())] == [None, "br"]
+
+
+def _drawn(axis: Any) -> list[tuple[QRectF, str]]:
+    """Return the labels an axis draws now: where and what."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    specs = axis.generateDrawSpecs(painter)
+    painter.end()
+    return [(rect, text) for rect, _, text in specs[2]]
+
+
+def test_the_rate_axis_starts_at_zero_and_says_so(qtbot: Any) -> None:
+    chart = RateChart("Rates per day", "%")
+    qtbot.addWidget(chart)
+    chart.resize(460, 230)
+    chart.show()
+    chart.set_data(["11-27", "11-28"], [Series("panel miss", "#d62728", [12.0, 35.0])])
+    qtbot.waitExposed(chart)
+    qtbot.wait(50)
+    assert chart.getPlotItem().viewRange()[1][0] == 0.0
+    texts = [text for _, text in _drawn(chart.getPlotItem().getAxis("left"))]
+    assert texts[0] == "0"
+
+
+def test_the_newest_shift_is_named_inside_the_chart(qtbot: Any) -> None:
+    keys = [f"2026-11-{d} {s}" for d in range(15, 23) for s in ("day", "night")]
+    chart = BarChart("EL tests per shift", "tests", stacked=True)
+    qtbot.addWidget(chart)
+    chart.resize(460, 230)
+    chart.show()
+    chart.set_data([period_label(k) for k in keys], [Series("OK", "#2ca02c", [5] * len(keys))])
+    qtbot.waitExposed(chart)
+    qtbot.wait(50)
+    drawn = _drawn(chart.axis)
+    bounds = chart.axis.mapRectFromParent(chart.axis.geometry())
+    assert drawn[-1][1] == "11-22 night"
+    assert all(bounds.left() <= r.left() and r.right() <= bounds.right() for r, _ in drawn)
+    assert all(a.right() < b.left() for (a, _), (b, _) in itertools.pairwise(drawn))

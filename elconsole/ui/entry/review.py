@@ -711,6 +711,13 @@ class ReviewPage(QWidget):
                 self.tr("{0} was already stored; nothing new was written.").format(record.barcode),
                 "note",
             )
+        elif delivery.queued:
+            self._say(
+                self.tr("{0} is kept on this station and waits for the store to answer.").format(
+                    record.barcode
+                ),
+                "note",
+            )
         else:
             self._say(
                 self.tr(

@@ -27,12 +27,14 @@ from elconsole import settings as st
 from elconsole.data.stores import ENV_VAR, default_store_path
 from elconsole.domain.plantclock import local_zone_name
 from elconsole.tasks import TaskRunner
+from elconsole.ui.settings.names import shift_name, type_label
 from elconsole.ui.settings.probe import ProbeResult, probe_store
 from elconsole.ui.settings.tables import RowsEditor
 
 log = logging.getLogger(__name__)
 
-PROBE_LIMIT_MS = 2000
+PROBE_LIMIT_MS = 2000  # "Test connection" answers within this
+TIMEOUT_MARGIN_MS = 250  # a late worker's "no answer" is shown this much earlier
 ERROR_STYLE = "color: #b00020;"
 _PAGES = {
     "store": 0,
@@ -94,12 +96,16 @@ class SettingsDialog(QDialog):
             self.tr("empty: this computer's zone ({0})").format(local_zone_name())
         )
         self.shifts_editor = RowsEditor(
-            ["name", "start"], [self.tr("Shift"), self.tr("Starts (HH:MM)")], self
+            ["name", "start"],
+            [self.tr("Shift"), self.tr("Starts (HH:MM)")],
+            self,
+            shown={"name": shift_name},
         )
         self.types_editor = RowsEditor(
             ["code", "label", "colour"],
             [self.tr("Code"), self.tr("Label"), self.tr("Colour (#rrggbb)")],
             self,
+            shown={"label": type_label},
         )
         self.station_edit = QLineEdit(self)
         self.station_edit.setPlaceholderText(self.tr("e.g. EL-01"))
@@ -344,7 +350,8 @@ class SettingsDialog(QDialog):
             lambda result: self._on_probe_finished(serial, result),
             lambda exc: self._on_probe_finished(serial, ProbeResult(False, "failed", repr(exc))),
         )
-        QTimer.singleShot(PROBE_LIMIT_MS, lambda: self._on_probe_timeout(serial))
+        limit = PROBE_LIMIT_MS - TIMEOUT_MARGIN_MS
+        QTimer.singleShot(limit, lambda: self._on_probe_timeout(serial))
 
     def _on_probe_finished(self, serial: int, result: ProbeResult) -> None:
         if serial != self._probe_serial:

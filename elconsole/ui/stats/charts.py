@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import logging
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QCoreApplication, QRectF
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ FOREGROUND = "#303030"
 GRID_ALPHA = 0.25
 LABEL_GAP_PX = 14
 BAR_SPAN = 0.8
+LABEL_WIDTH_PX = 80  # a category label wider than this is broken into two lines
+EDGE_SLACK_PX = 1000  # pyqtgraph keeps every label; CategoryAxis fits them itself
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class CategoryAxis(pg.AxisItem):
 
     def __init__(self) -> None:
         super().__init__("bottom")
-        self.setStyle(hideOverlappingLabels=False)
+        self.setStyle(hideOverlappingLabels=EDGE_SLACK_PX)
         self._labels: list[str] = []
 
     def set_labels(self, labels: Sequence[str]) -> None:
@@ -65,7 +68,16 @@ class CategoryAxis(pg.AxisItem):
         step = self._step(maxVal - minVal, size)
         first = max(0, math.ceil(minVal))
         last = min(len(self._labels) - 1, math.floor(maxVal))
-        return [(1.0, [float(i) for i in range(first, last + 1) if i % step == 0])]
+        newest = len(self._labels) - 1  # always named: the latest period
+        return [(1.0, [float(i) for i in range(first, last + 1) if (newest - i) % step == 0])]
+
+    def generateDrawSpecs(self, p: object) -> tuple | None:  # noqa: N802 - pyqtgraph override
+        """Keep each label inside the axis: an edge label moves in, one it then hits goes."""
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        return axis, ticks, fit_texts(texts, self.mapRectFromParent(self.geometry()))
 
     def tickStrings(  # noqa: N802 - pyqtgraph override
         self, values: list[float], scale: float, spacing: float
@@ -87,12 +99,42 @@ class CategoryAxis(pg.AxisItem):
         return max(1, math.ceil((widest + LABEL_GAP_PX) / per_label))
 
 
+class ValueAxis(pg.AxisItem):
+    """A left axis that also names the values at its very ends (0 at the bottom)."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - pyqtgraph override
+        half = QFontMetrics(self.style.get("tickFont") or self.font()).height() / 2 + 1
+        return super().boundingRect().adjusted(0, -half, 0, half)
+
+
+def fit_texts(texts: list, bounds: QRectF) -> list:
+    """Return pyqtgraph's ``(rect, flags, text)`` labels moved inside ``bounds``'s width.
+
+    Going from the right, a label that would then touch the one kept after it is dropped.
+    """
+    kept: list = []
+    for rect, flags, text in sorted(texts, key=lambda t: -t[0].center().x()):
+        moved = QRectF(rect)
+        if moved.right() > bounds.right():
+            moved.moveRight(bounds.right())
+        if moved.left() < bounds.left():
+            moved.moveLeft(bounds.left())
+        if kept and moved.right() + LABEL_GAP_PX / 2 > kept[-1][0].left():
+            continue
+        kept.append((moved, flags, text))
+    return kept[::-1]
+
+
 class _Chart(pg.PlotWidget):
     """A light, static chart over categories with a legend in its title."""
 
     def __init__(self, title: str, y_label: str, parent: QWidget | None = None) -> None:
         self.axis = CategoryAxis()
-        super().__init__(parent, background=BACKGROUND, axisItems={"bottom": self.axis})
+        axes = {"bottom": self.axis, "left": ValueAxis()}
+        super().__init__(parent, background=BACKGROUND, axisItems=axes)
         self._title = title
         self._items: list[pg.GraphicsObject] = []
         self._placeholder = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
@@ -252,13 +294,43 @@ class RateChart(_Chart):
         self.getPlotItem().setYRange(0, max(top * 1.1, 1.0), padding=0)
 
 
-def wrap_label(text: str, longest: int = 12) -> str:
-    """Break a long label into two lines at the space nearest its middle."""
-    spaces = [i for i, c in enumerate(text) if c == " "]
-    if len(text) <= longest or not spaces:
+def wrap_label(text: str, width: int = LABEL_WIDTH_PX) -> str:
+    """Break a label wider than ``width`` px into two lines, each as narrow as it gets.
+
+    A space is the preferred break; Chinese (or any wide) text breaks between its
+    characters when no space gives two lines that fit. A line still too wide is elided.
+    """
+    metrics = QFontMetrics(QGuiApplication.font())
+    if metrics.horizontalAdvance(text) <= width:
         return text
-    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return f"{text[:cut]}\n{text[cut + 1 :]}"
+    cuts = _cuts(text)
+    if not cuts:
+        return metrics.elidedText(text, pg.QtCore.Qt.TextElideMode.ElideRight, width)
+
+    def widest(cut: tuple[str, str]) -> int:
+        return max(metrics.horizontalAdvance(line) for line in cut)
+
+    spaced = [c for c in cuts if c[0].endswith(" ") or c[1].startswith(" ")]
+    fitting = [c for c in spaced if widest(c) <= width]
+    first, second = min(fitting or cuts, key=widest)
+    lines = (first.strip(), second.strip())
+    elide = pg.QtCore.Qt.TextElideMode.ElideRight
+    return "\n".join(metrics.elidedText(line, elide, width) for line in lines)
+
+
+def _cuts(text: str) -> list[tuple[str, str]]:
+    """Return the ways to split ``text`` in two: at a space, or beside a wide character."""
+    cuts = []
+    for i in range(1, len(text)):
+        breakable = any(c == " " or _wide(c) for c in text[i - 1 : i + 1])
+        if breakable and text[:i].strip() and text[i:].strip():
+            cuts.append((text[:i], text[i:]))
+    return cuts
+
+
+def _wide(char: str) -> bool:
+    """Return whether ``char`` is a CJK (wide) character, after which a line may break."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _numbers(values: Sequence[float | None]) -> np.ndarray:

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Tally
+from elconsole.ui.settings.names import shift_name
 
 log = logging.getLogger(__name__)
 
@@ -337,5 +338,11 @@ def period_label(key: str) -> str:
     except ValueError:
         return key
     if shift:
-        return f"{day:%m-%d} {shift}"
+        return f"{day:%m-%d} {shift_name(shift)}"
     return f"{day:%m-%d}"
+
+
+def period_text(key: str) -> str:
+    """Return a day or shift key with the shift's name in the interface language."""
+    day_text, space, shift = key.partition(" ")
+    return f"{day_text} {shift_name(shift)}" if space else key

@@ -30,7 +30,7 @@ from elconsole.tasks import TaskRunner
 from elconsole.ui.session import Session
 from elconsole.ui.stats import exports, views
 from elconsole.ui.stats.figures import FiguresPanel
-from elconsole.ui.stats.models import TallyTableModel, count, period_keys
+from elconsole.ui.stats.models import TallyTableModel, count, period_keys, period_text
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +313,7 @@ class StatsTab(QWidget):
             clock = self._session.clock
             begins, ends = clock.local(window.start), clock.local(window.end)
             return self.tr("in the shift {0} ({1:%H:%M}–{2:%H:%M})").format(
-                window.shift, begins, ends
+                period_text(window.shift), begins, ends
             )
         return self.tr("between {0} and {1}").format(
             window.first.isoformat(), window.last.isoformat()
@@ -545,7 +545,8 @@ class StatsTab(QWidget):
         groups = report.breakdowns[by]
         keys = self._period_keys(by)
         self.views.show_periods(keys, groups)
-        self.period_model.set_rows([(k, groups[k]) for k in keys if k in groups], word)
+        rows = [(period_text(k), groups[k]) for k in keys if k in groups]
+        self.period_model.set_rows(rows, word)
 
     def _show_types(self) -> None:
         assert self._report is not None

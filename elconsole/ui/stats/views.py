@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from elconsole.domain.defect_types import DefectCatalog
-from elconsole.domain.pchart import METRICS, PChart, metric_chart
+from elconsole.domain.pchart import METRICS, Metric, PChart, metric_chart
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Heat, Report, Tally
 from elconsole.export.tables import REAL_FATES, pareto, type_counts
 from elconsole.ui.stats.charts import BarChart, RateChart, Series, wrap_label
@@ -38,6 +38,12 @@ RATE_LINES = (
     (QT_TRANSLATE_NOOP("StatsViews", "defect overkill"), "#1f77b4", "defect_overkill_rate"),
     (QT_TRANSLATE_NOOP("StatsViews", "defect miss"), "#9467bd", "defect_miss_rate"),
 )
+# The p-charts' metrics by key (the domain's names are English).
+METRIC_NAMES = {
+    "op_ng": QT_TRANSLATE_NOOP("StatsViews", "Operator NG rate"),
+    "panel_overkill": QT_TRANSLATE_NOOP("StatsViews", "AI panel overkill rate"),
+    "panel_miss": QT_TRANSLATE_NOOP("StatsViews", "AI panel miss rate"),
+}
 
 
 class ResultViews(QTabWidget):
@@ -65,7 +71,7 @@ class ResultViews(QTabWidget):
             self.tr("Defect types, Pareto (AI confirmed + operator added)")
         )
         self.heat_panel = HeatMapPanel(catalog)
-        self.pcharts = [PChartPlot(self._pchart_title(m.name, "day")) for m in METRICS]
+        self.pcharts = [PChartPlot(self._pchart_title(m, "day")) for m in METRICS]
         self.outlier_labels = [QLabel() for _ in METRICS]
         self._init_pages()
 
@@ -90,9 +96,10 @@ class ResultViews(QTabWidget):
             column.addWidget(label)
         self.addTab(pcharts, self.tr("p-charts"))
 
-    def _pchart_title(self, name: str, by: str) -> str:
-        word = self.tr("day") if by == "day" else self.tr("shift")
-        return self.tr("{0} per {1}, p-chart with 3σ limits").format(name, word)
+    def _pchart_title(self, metric: Metric, by: str) -> str:
+        return self.tr("{0} per {1}, p-chart with 3σ limits").format(
+            metric_name(metric), self.tr("day") if by == "day" else self.tr("shift")
+        )
 
     # -- feeding ---------------------------------------------------------------
 
@@ -106,7 +113,7 @@ class ResultViews(QTabWidget):
         self.trend_chart.set_title(self.tr("EL tests per {0} (operator verdict)").format(word))
         self.rate_chart.set_title(self.tr("Rates per {0}").format(word))
         for chart, metric in zip(self.pcharts, METRICS, strict=True):
-            chart.set_title(self._pchart_title(metric.name, by))
+            chart.set_title(self._pchart_title(metric, by))
 
     def show_periods(self, keys: Sequence[str], groups: Mapping[str, Tally]) -> None:
         labels = [period_label(key) for key in keys]
@@ -201,6 +208,12 @@ def _picture(widget: QWidget) -> QImage:
     image = widget.grab().toImage()
     widget.resize(old)
     return image
+
+
+def metric_name(metric: Metric) -> str:
+    """Return a p-chart metric's name in the interface language."""
+    name = METRIC_NAMES.get(metric.key, metric.name)
+    return QCoreApplication.translate("StatsViews", name)
 
 
 def type_codes(catalog: DefectCatalog, groups: Mapping[str, Tally]) -> list[str]:
