@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -13,10 +14,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from elconsole.data import repository, summaries
 from elconsole.data.stores import Store, StoreTarget, open_store
 from elconsole.domain.demo import STATIONS, make_record
 from elconsole.domain.plantclock import PlantClock, zone
@@ -110,6 +112,37 @@ def _bench_stats(store: Store, end: float, repeats: int, row: dict[str, Any]) ->
             ]
             suffix = "" if name == "Asia/Shanghai" else "_kolkata"
             row[f"stats_{days}d_median_s{suffix}"] = round(statistics.median(times), 3)
+    _bench_quarters(store, end, repeats, row)
+
+
+def _bench_quarters(store: Store, end: float, repeats: int, row: dict[str, Any]) -> None:
+    """Side by side, alternating: Kolkata's 30 days with and without quarter summaries.
+
+    Without them (the quarter set to an hour), an hour holding a day or shift
+    boundary at :30 is read from the panels, as before quarter summaries.
+    """
+    clock, start = PlantClock(zone("Asia/Kolkata")), end - 30 * 86400
+    split: list[float] = []
+    hourly: list[float] = []
+    for _ in range(repeats):
+        split.append(_timed(lambda: _stats(store, clock, start, end)))
+        with _hourly_only():
+            hourly.append(_timed(lambda: _stats(store, clock, start, end)))
+    row["stats_30d_kolkata_quarters_s"] = round(statistics.median(split), 3)
+    row["stats_30d_kolkata_hours_only_s"] = round(statistics.median(hourly), 3)
+    row["stats_30d_kolkata_hours_over_quarters"] = round(
+        statistics.median(hourly) / statistics.median(split), 2
+    )
+
+
+@contextlib.contextmanager
+def _hourly_only() -> Iterator[None]:
+    saved = repository.QUARTER
+    repository.QUARTER = summaries.HOUR
+    try:
+        yield
+    finally:
+        repository.QUARTER = saved
 
 
 def _stats(store: Store, clock: PlantClock, start: float, end: float) -> object:

@@ -250,6 +250,38 @@ def test_summaries_are_stored_and_reused(mock_repo: PanelRepository) -> None:
     mock_repo.raw_window = raw  # type: ignore[method-assign]
 
 
+@pytest.mark.parametrize(
+    ("clock", "raw_hours"),
+    [
+        (CLOCKS[2], 1.0),  # Kolkata, +5:30: only the two half hours at the window's edges
+        (PlantClock(ZoneInfo("Asia/Kathmandu")), 1.0),  # +5:45: a quarter and three
+        (CLOCKS[3], 1.0 + 2 * 3),  # and shifts at 05:47 and 17:13: their hours, 3 days
+    ],
+    ids=["kolkata", "kathmandu", "kathmandu-odd-shifts"],
+)
+def test_boundaries_at_quarters_are_read_from_the_summaries(
+    mock_repo: PanelRepository, clock: PlantClock, raw_hours: float
+) -> None:
+    mock_repo.store_many(records(12, 400))
+    start = clock.midnight(clock.local(T0).date() + dt.timedelta(days=1))
+    end = start + 3 * 86400  # three local days: no DST in these zones
+    read: list[float] = []
+    raw = mock_repo.raw_window
+
+    def counting(lo: float, hi: float, db: Any = None) -> tuple[int, list[stats.TestFacts]]:
+        read.append(hi - lo)
+        return raw(lo, hi, db)
+
+    mock_repo.window_report(clock, start, end, BREAKDOWNS)  # builds the summaries
+    mock_repo.raw_window = counting  # type: ignore[method-assign]
+    fast = mock_repo.window_report(clock, start, end, BREAKDOWNS)
+    mock_repo.raw_window = raw  # type: ignore[method-assign]
+    assert sum(read) == raw_hours * 3600
+    slow = compute(mock_repo.window_facts(start, end), clock, start, end, BREAKDOWNS)
+    assert _plain(fast) == _plain(slow)
+    assert len(fast.breakdowns["shift"]) == 7 and fast.total.tests > 200
+
+
 def test_first_tests_hold_each_barcodes_earliest_test(mock_repo: PanelRepository) -> None:
     validator = Validator()
     rng = random.Random(4)
@@ -287,7 +319,7 @@ def test_merge_parts_adds_up_like_compute() -> None:
         for i in range(60)
     ]
     hours = {summaries.hour_of(f.create_time) for f in facts}
-    whole = [h for h in sorted(hours) if repository._whole(clock, h, BREAKDOWNS)]
+    whole = [h for h in sorted(hours) if repository._whole(clock, h, 3600, BREAKDOWNS)]
     parts: dict[tuple[int, str, str], Summary] = {}
     for f in facts:
         hour = summaries.hour_of(f.create_time)

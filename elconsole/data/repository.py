@@ -19,7 +19,15 @@ from pymongo.database import Database
 
 from elconsole.data.bulk import insert_ignoring_duplicates
 from elconsole.data.errors import mapped_errors
-from elconsole.data.summaries import FIRSTS, HOUR, HOURS, HourSummaries, Plan
+from elconsole.data.summaries import (
+    FIRSTS,
+    HOUR,
+    HOURS,
+    QUARTER,
+    HourSummaries,
+    Plan,
+    hour_of,
+)
 from elconsole.domain.history import StoredDefect, StoredTest, fate_of
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import StationRecord, reconcile
@@ -263,13 +271,20 @@ class PanelRepository:
     ) -> Report:
         """Return the statistics of ``[start, end)``, as ``stats.compute`` defines them.
 
-        Whole UTC hours come from the hour summaries; the window's partial
-        first and last hours, and hours that hold a day or shift boundary
-        the breakdowns need, are read from the panels.
+        Whole UTC hours come from the hour summaries, split by quarter where
+        a day or shift boundary the breakdowns need falls at :15, :30 or :45;
+        the window's partial first and last hours, and hours with a boundary
+        at any other minute, are read from the panels.
         """
         self.ensure_indexes()
         first, last = math.ceil(start / HOUR) * HOUR, math.floor(end / HOUR) * HOUR
-        clean = [h for h in range(first, last, HOUR) if _whole(clock, h, by)]
+        clean, split = [], set()
+        for hour in range(first, last, HOUR):
+            if _whole(clock, hour, HOUR, by):
+                clean.append(hour)
+            elif all(_whole(clock, q, QUARTER, by) for q in range(hour, hour + HOUR, QUARTER)):
+                clean.append(hour)
+                split.add(hour)
         facts: list[TestFacts] = []
         for lo, hi in _gaps(start, end, clean):
             facts.extend(self.raw_window(lo, hi, self.stats_db)[1])
@@ -277,9 +292,8 @@ class PanelRepository:
         if not clean:
             return report
         wanted = set(clean)
-        parts = [
-            p for p in self.summaries.parts(clean[0], clean[-1] + HOUR) if int(p.when) in wanted
-        ]
+        found = self.summaries.parts(clean[0], clean[-1] + HOUR, split)
+        parts = [p for p in found if hour_of(p.when) in wanted]
         return merge_parts(report, parts, clock, stations, layouts)
 
     @mapped_errors
@@ -521,16 +535,16 @@ def _first_tests(panels: list[Doc], older: set[str]) -> set[str]:
     return {_key(p["_id"]) for p in first.values()}
 
 
-def _whole(clock: PlantClock, hour: int, by: Sequence[str]) -> bool:
-    """Whether the UTC hour lies in one local day and one shift (for the breakdowns used)."""
-    last = hour + HOUR - 1  # boundaries fall on whole seconds
+def _whole(clock: PlantClock, start: int, length: int, by: Sequence[str]) -> bool:
+    """Whether ``[start, start + length)`` lies in one local day and one shift (as used)."""
+    last = start + length - 1  # boundaries fall on whole seconds
     if not ("day" in by or "shift" in by):
         return True
-    if clock.local(hour).utcoffset() != clock.local(last).utcoffset():
+    if clock.local(start).utcoffset() != clock.local(last).utcoffset():
         return False
-    if "day" in by and clock.day_key(hour) != clock.day_key(last):
+    if "day" in by and clock.day_key(start) != clock.day_key(last):
         return False
-    return not ("shift" in by and clock.shift_key(hour) != clock.shift_key(last))
+    return not ("shift" in by and clock.shift_key(start) != clock.shift_key(last))
 
 
 def _gaps(start: float, end: float, hours: list[int]) -> list[tuple[float, float]]:

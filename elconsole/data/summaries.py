@@ -8,6 +8,7 @@ import math
 import secrets
 import time
 from collections import defaultdict
+from collections.abc import Collection as Many
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -22,7 +23,11 @@ from elconsole.domain.stats import OK, Part, Summary, TestFacts
 log = logging.getLogger(__name__)
 
 HOUR = 3600
-FORMAT = 1  # of the hour documents; one of another format is recomputed
+# Each hour also keeps its counts per quarter, so that an hour holding a day or
+# shift boundary at :15, :30 or :45 (Asia/Kolkata, Asia/Kathmandu) needs no raw read.
+QUARTER = 900
+QUARTERS = HOUR // QUARTER
+FORMAT = 2  # of the hour documents; one of another format is recomputed
 HOURS = "stats_hours"
 FIRSTS = "first_tests"
 STALE_S = 300.0  # a writer's mark older than this belongs to a writer that died
@@ -33,6 +38,7 @@ ANY_TIME = {"$gte": -1e15, "$lt": 1e15}
 BATCH_DOCS = 100
 Doc = dict[str, Any]
 Group = tuple[str, str]  # (EL_no, layout)
+Slot = tuple[str, str, int]  # (EL_no, layout, quarter of the hour 0-3)
 
 
 class RawReader(Protocol):
@@ -48,6 +54,11 @@ class RawReader(Protocol):
 def hour_of(when: float) -> int:
     """Return the start (unix seconds) of the UTC hour holding ``when``."""
     return int(math.floor(when / HOUR)) * HOUR
+
+
+def quarter_of(when: float) -> int:
+    """Return which quarter (0-3) of its UTC hour ``when`` falls in."""
+    return min(QUARTERS - 1, int((when - hour_of(when)) // QUARTER))
 
 
 def count_panels(db: Database[Doc], start: float, end: float) -> int:
@@ -67,6 +78,9 @@ class HourDoc:
     dirty: bool = False
     pending: list[str] = field(default_factory=list)  # "token:time:panels"
     groups: dict[Group, dict[str, Any]] = field(default_factory=dict)  # Summary.to_doc()
+    # Per group, the Tally vector of each quarter ([] for none); parsed when first used.
+    quarters_text: str = "[]"
+    _quarters: dict[Group, list[list[int]]] | None = None
 
     @classmethod
     def parse(cls, doc: Doc) -> HourDoc:
@@ -79,10 +93,24 @@ class HourDoc:
             dirty=bool(doc.get("dirty")) or not known,
             pending=[str(p) for p in doc.get("pending", [])],
             groups={(g[0], g[1]): g[2] for g in groups},
+            quarters_text=str(doc.get("quarters") or "[]") if known else "[]",
         )
+
+    @property
+    def quarters(self) -> dict[Group, list[list[int]]]:
+        """Return each group's Tally vectors by quarter of the hour."""
+        if self._quarters is None:
+            parsed = json.loads(self.quarters_text)
+            self._quarters = {(g[0], g[1]): g[2] for g in parsed}
+        return self._quarters
 
     def as_doc(self) -> Doc:
         groups = [[el, layout, doc] for (el, layout), doc in sorted(self.groups.items())]
+        if self._quarters is None:
+            quarters = self.quarters_text
+        else:
+            rows = [[el, layout, v] for (el, layout), v in sorted(self._quarters.items())]
+            quarters = json.dumps(rows, separators=(",", ":"))
         return {
             "_id": _hour_id(self.hour),
             "hour": self.hour,
@@ -93,14 +121,37 @@ class HourDoc:
             "pending": self.pending,
             "inflight": sum(_mark_panels(p) for p in _live(self.pending)),
             "groups": json.dumps(groups, separators=(",", ":")),
+            "quarters": quarters,
         }
 
-    def add(self, group: Group, summary: Summary) -> None:
-        """Add a summary to the group's."""
+    def add(self, slot: Slot, summary: Summary) -> None:
+        """Add a summary of tests of one quarter to its group's and to the quarter's."""
+        el_no, layout, quarter = slot
+        group = (el_no, layout)
         held = self.groups.get(group)
         total = Summary() if held is None else Summary.from_doc(held)
         total.merge(summary)
         self.groups[group] = total.to_doc()
+        vectors = self.quarters.setdefault(group, [[] for _ in range(QUARTERS)])
+        vectors[quarter] = _plus(vectors[quarter], summary.total.to_vector())
+
+    def parts(self, split: bool) -> list[Part]:
+        """Return the hour's summaries, ``split`` by quarter for the day and shift counts.
+
+        Split, a group gives one part of its types and heat (which no breakdown
+        divides by time) and one part of its counts per quarter.
+        """
+        if not split:
+            return [Part(float(self.hour), el, lay, doc) for (el, lay), doc in self.groups.items()]
+        out: list[Part] = []
+        for (el_no, layout), doc in self.groups.items():
+            out.append(Part(float(self.hour), el_no, layout, {"y": doc["y"], "h": doc["h"]}))
+            vectors = self.quarters.get((el_no, layout), [])
+            for quarter, vector in enumerate(vectors):
+                if vector:
+                    when = float(self.hour + quarter * QUARTER)
+                    out.append(Part(when, el_no, layout, {"t": vector}))
+        return out
 
     @property
     def busy(self) -> bool:
@@ -162,7 +213,7 @@ class HourSummaries:
         candidates = _candidates(inserted)
         displaced = _displaced(candidates, plan.firsts)
         conflicts = self._write_firsts(candidates, displaced)
-        changes: dict[int, dict[Group, Summary]] = defaultdict(dict)
+        changes: dict[int, dict[Slot, Summary]] = defaultdict(dict)
         counts: dict[int, int] = defaultdict(int)
         for fact in inserted:
             first = fact.barcode in displaced and candidates[fact.barcode] is fact
@@ -215,7 +266,7 @@ class HourSummaries:
             )
 
     def _fold(
-        self, token: str, hour: int, changes: dict[Group, Summary], docs: int, dirty: bool
+        self, token: str, hour: int, changes: dict[Slot, Summary], docs: int, dirty: bool
     ) -> None:
         for _ in range(TRIES):
             doc = self.hours.find_one({"_id": _hour_id(hour)})
@@ -227,8 +278,8 @@ class HourSummaries:
                 self._dirty({hour})
                 return
             current.pending = [p for p in _live(current.pending) if p not in mine]
-            for group, summary in changes.items():
-                current.add(group, summary)
+            for slot, summary in changes.items():
+                current.add(slot, summary)
             current.docs += docs
             current.dirty = current.dirty or dirty
             if self._swap(current):
@@ -298,8 +349,11 @@ class HourSummaries:
 
     # -- reading ---------------------------------------------------------
 
-    def parts(self, start: int, end: int) -> list[Part]:
-        """Return exact summaries of every whole hour in ``[start, end)`` (hour bounds)."""
+    def parts(self, start: int, end: int, split: Many[int] = ()) -> list[Part]:
+        """Return exact summaries of every whole hour in ``[start, end)`` (hour bounds).
+
+        The hours in ``split`` give their day and shift counts per quarter.
+        """
         if end <= start:
             return []
         self._check_everything()
@@ -312,11 +366,7 @@ class HourSummaries:
             rebuilt |= stale
             again = self._read_hours(start, end).values()
             stale = {d.hour for d in again if d.dirty and d.hour not in rebuilt}
-        return [
-            Part(float(h.hour), el, layout, doc)
-            for h in hours.values()
-            for (el, layout), doc in h.groups.items()
-        ]
+        return [part for h in hours.values() for part in h.parts(h.hour in split)]
 
     def rebuild(self, start: int, end: int) -> int:
         """Recompute the summaries of every hour in ``[start, end)``; return how many."""
@@ -387,11 +437,12 @@ class HourSummaries:
         self._mark(Plan(token, {hour: 0}, {}))
         marked = HourDoc.parse(self.hours.find_one({"_id": _hour_id(hour)}) or {"hour": hour})
         docs, facts = self.raw.raw_window(hour, hour + HOUR)
-        groups: dict[Group, Summary] = {}
+        slots: dict[Slot, Summary] = {}
         for fact in facts:
-            _group(groups, fact).add(fact)
+            _group(slots, fact).add(fact)
         fresh = HourDoc(hour, rev=marked.rev, docs=docs)
-        fresh.groups = {group: summary.to_doc() for group, summary in groups.items()}
+        for slot, summary in sorted(slots.items()):
+            fresh.add(slot, summary)
         self._reconcile_firsts(facts)
         alone = all(p.startswith(f"{token}:") for p in _live(marked.pending))
         if not (alone and self._swap(fresh)):
@@ -447,9 +498,14 @@ def _mark_panels(mark: str) -> int:
         return 0
 
 
-def _group(groups: dict[Group, Summary], fact: TestFacts) -> Summary:
-    """Return the summary of the fact's station and layout among ``groups``."""
-    return groups.setdefault((fact.el_no, fact.layout), Summary())
+def _group(slots: dict[Slot, Summary], fact: TestFacts) -> Summary:
+    """Return the summary of the fact's station, layout and quarter among ``slots``."""
+    return slots.setdefault((fact.el_no, fact.layout, quarter_of(fact.create_time)), Summary())
+
+
+def _plus(held: list[int], vector: list[int]) -> list[int]:
+    """Return two count vectors added up (``[]`` is none)."""
+    return list(vector) if not held else [a + b for a, b in zip(held, vector, strict=True)]
 
 
 def _candidates(facts: Iterable[TestFacts]) -> dict[str, TestFacts]:

@@ -232,7 +232,8 @@ class Summary:
 class Part:
     """A summary (``Summary.to_doc()`` form) of tests all in one day and one shift.
 
-    ``when`` is any moment of those tests (the start of their hour).
+    ``when`` is any moment of those tests (the start of their hour or quarter).
+    A part may hold only some of the keys: counts ``t``, types ``y``, heat ``h``.
     """
 
     when: float
@@ -328,7 +329,8 @@ def merge_parts(
         if part.when not in keys:
             keys[part.when] = _time_keys(clock, part.when, by)
         day, shift = keys[part.when]
-        _add(sums, (f"{day}\x1f{shift}", part.el_no, part.layout), part.doc["t"])
+        if "t" in part.doc:  # else the part holds types and heat alone
+            _add(sums, (f"{day}\x1f{shift}", part.el_no, part.layout), part.doc["t"])
         if "type" in by:
             for code, vector in part.doc.get("y", {}).items():
                 _add(types, code, vector)

@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
             return
         self.ping_timer.stop()
         self.pinger.wait(5000)
+        self.entry_tab.review.wait_for_submissions(5000)
         self.runner.wait(5000)
         if self.session.store is not None:
             self.session.store.close()

@@ -48,6 +48,7 @@ POLL_MS = 2000
 QUEUE_SHOWN = 200
 QUEUE_WIDTH = 260
 UNSENT_SHOWN_MS = 700  # a submission still unanswered after this counts as waiting
+SUBMIT_THREADS = 2
 MAX_TYPE_KEYS = 9
 TYPES_PER_ROW = 2
 STYLES = {
@@ -90,6 +91,10 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         self._session = session
         self._runner = runner
+        # Judgments have threads of their own: behind store calls that wait for a
+        # paused server they would reach the station's disk only when those end.
+        # Two, so that one stuck in the store leaves the other to keep the next.
+        self._submitter = TaskRunner(self, threads=SUBMIT_THREADS)
         self._queue = ReviewQueue()
         self._debouncer = ScanDebouncer(session.scan_debounce_s)
         self._item: ReviewItem | None = None
@@ -320,6 +325,10 @@ class ReviewPage(QWidget):
     def unsent(self) -> int:
         """Return how many judgments are not known to be stored yet."""
         return max(self._spool_count, self._in_flight)
+
+    def wait_for_submissions(self, msecs: int) -> bool:
+        """Wait (the window is closing) for judgments on their way; True if all ended."""
+        return self._submitter.wait(msecs)
 
     def unsent_on_disk(self) -> int:
         """Count the spool's files now (a quick look at one folder)."""
@@ -616,7 +625,7 @@ class ReviewPage(QWidget):
         self._in_flight += 1
         self.unsent_timer.start()
         station = self._station()
-        self._runner.run(
+        self._submitter.run(
             lambda: (station.submit(raw, item), station.spool.count()),
             lambda result: self._on_submitted(result),
             lambda exc: self._on_submit_failed(item, exc),
