@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ class TaskRunner(QObject):
         @Slot(object, object)
         def finish(result: Any, exc: BaseException | None) -> None:
             self._relays.discard(relay)
+            if not shiboken6.isValid(self):  # its owner (a closed widget) is gone
+                log.debug("a job ended after its runner was deleted: %r", exc)
+                return
             self.busy_changed.emit(len(self._relays))
             if exc is None:
                 on_success(result)

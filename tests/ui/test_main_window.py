@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
+import shiboken6
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from elconsole.data.stores import StoreTarget
 from elconsole.domain.plantclock import PlantClock, zone
+from elconsole.tasks import TaskRunner
 from elconsole.ui.main_window import MainWindow
 from elconsole.ui.session import Session
 
@@ -54,3 +58,22 @@ def test_unreachable_uri_is_told_quickly_and_window_stays_responsive(
     for text in (message, window.store_label.text(), window.windowTitle()):
         assert "hunter2" not in text
     assert "op:***@" in window.store_label.text()
+
+
+def test_a_job_that_ends_after_its_widget_is_gone_is_dropped_quietly(qtbot: QtBot) -> None:
+    owner = QWidget()
+    runner = TaskRunner(owner, threads=1)
+    called: list[object] = []
+    started = threading.Event()
+
+    def slow() -> int:
+        started.set()
+        time.sleep(0.3)
+        return 1
+
+    runner.run(slow, called.append, called.append)
+    assert started.wait(5)
+    owner.deleteLater()  # its pool waits for the job, whose result comes after
+    qtbot.waitUntil(lambda: not shiboken6.isValid(runner), timeout=5000)
+    qtbot.wait(100)  # the job's result is delivered (and must be dropped) here
+    assert called == []
