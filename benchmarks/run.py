@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from elconsole.data import repository, summaries
-from elconsole.data.stores import Store, StoreTarget, open_store
-from elconsole.domain.demo import STATIONS, make_record
-from elconsole.domain.plantclock import PlantClock, zone
-from elconsole.domain.records import Validator
-from elconsole.domain.stats import BREAKDOWNS
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the heartbeat's window has no screen
+
+from elconsole.data import repository, summaries  # noqa: E402
+from elconsole.data.stores import Store, StoreTarget, open_store  # noqa: E402
+from elconsole.domain.demo import STATIONS, make_record  # noqa: E402
+from elconsole.domain.plantclock import PlantClock, zone  # noqa: E402
+from elconsole.domain.records import Validator  # noqa: E402
+from elconsole.domain.stats import BREAKDOWNS  # noqa: E402
 
 PER_DAY = 9000  # three stations, 3,000 tests a day each
 BATCH = 2000
