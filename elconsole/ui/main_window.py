@@ -13,7 +13,7 @@ from elconsole.data.stores import Store, open_store, resolve_target
 from elconsole.logsetup import log_path
 from elconsole.settings import Settings, effective_store
 from elconsole.tasks import TaskRunner
-from elconsole.ui.about import AboutDialog
+from elconsole.ui.about import AboutDialog, store_text
 from elconsole.ui.entry.tab import EntryTab
 from elconsole.ui.lookup.tab import LookupTab
 from elconsole.ui.session import Session
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
     def _init_status_bar(self) -> None:
-        self.store_label = QLabel(self.session.target.description)
+        self.store_label = QLabel(store_text(self.session.target))
         self.state_label = QLabel(self.tr("opening the store…"))
         self.zone_label = QLabel(self._zone_text())
         bar = self.statusBar()
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _on_about_action_triggered(self) -> None:
-        AboutDialog(self.session.target.description, log_path(), self).open()
+        AboutDialog(self.session.target, log_path(), self).open()
 
     def apply_settings(self, settings: Settings) -> None:
         """Take saved settings at once: a new store is opened, the tabs re-read."""
@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.session.apply_settings(settings)
         self.session.target = resolve_target(effective_store(settings, self.session.overrides))
         self.zone_label.setText(self._zone_text())
-        self.store_label.setText(self.session.target.description)
+        self.store_label.setText(store_text(self.session.target))
         if self.session.target != old_target:
             self._switch_store()
         elif self.session.store is not None:

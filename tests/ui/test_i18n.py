@@ -176,3 +176,10 @@ def _drawn_labels(axis: Any) -> list[str]:
     specs = axis.generateDrawSpecs(painter)
     painter.end()
     return [text for _, _, text in specs[2]]
+
+
+def test_the_status_bar_names_the_embedded_store_in_chinese(
+    chinese: str, make_window: Callable[[], MainWindow], tmp_path: Path
+) -> None:
+    window = make_window()
+    assert window.store_label.text() == f"内置数据库 {tmp_path / 'x.db'}"
