@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from elconsole.data.pending import PendingQueue, id_from_json, id_to_json
 from elconsole.data.repository import Outcome, PanelRepository
 from elconsole.domain.records import RecordError, Validator
 from elconsole.domain.stats import ADDED, REJECTED
+from elconsole.review import paths
 from elconsole.review import station as station_module
 from elconsole.review.inbox import Inbox
 from elconsole.review.judgment import NG, OK, Judgment
@@ -365,3 +367,23 @@ def test_a_judgment_behind_a_stuck_one_is_queued_without_holding_its_thread(
     assert [(d.record.barcode, d.outcome) for d in station.flush()] == [("PV2", Outcome.STORED)]
     assert sorted(p["Barcode"] for p in db.panel.find()) == ["PV1", "PV2"]
     assert station.spool.count() == 0
+
+
+def test_the_data_folder_is_private_whichever_folder_comes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "share" / "elconsole"
+    monkeypatch.setattr(paths, "data_dir", lambda: home)
+    Inbox(home / "inbox", Validator(), settle_s=0).scan()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    Spool(home / "spool").put({"barcode": "PV1"})
+    assert stat.S_IMODE((home / "spool").stat().st_mode) == 0o700
+    elsewhere = tmp_path / "shared-inbox"  # a folder of the AI box's: left as made
+    Inbox(elsewhere, Validator(), settle_s=0).scan()
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o777 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

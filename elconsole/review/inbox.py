@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from elconsole.domain.records import RecordError, Validator
+from elconsole.review.paths import make_folder
 from elconsole.review.queue import ReviewItem
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class Inbox:
 
         Raises OSError when the folder cannot be created or listed.
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_folder(self.folder)
         found = InboxScan()
         now = time.time()
         for path in sorted(self.folder.glob("*.json")):

@@ -22,3 +22,15 @@ def default_inbox_dir() -> Path:
 def default_spool_dir() -> Path:
     """Return the folder that keeps judgments the store has not taken yet."""
     return data_dir() / "spool"
+
+
+def make_folder(folder: Path, mode: int = 0o777) -> None:
+    """Create ``folder`` and its parents; the console's data folder is made private.
+
+    The data folder also holds the embedded store, whichever creates it first.
+    Raises OSError.
+    """
+    home = data_dir()
+    if folder == home or home in folder.parents:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(parents=True, exist_ok=True, mode=mode)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from elconsole.review.paths import make_folder
+
 log = logging.getLogger(__name__)
 
 DAMAGED = "damaged"
@@ -38,7 +40,7 @@ class Spool:
         self, record: dict[str, Any], inbox_paths: tuple[Path, ...] = (), pending_id: Any = None
     ) -> SpoolEntry:
         """Write a judgment (temp file, then rename); returns its entry. Raises OSError."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_folder(self.folder, 0o700)  # the station's judgments: this user's alone
         body = {
             "record": record,
             "inbox": [str(p) for p in inbox_paths],

@@ -40,6 +40,7 @@ class FlakyRepo:
     def __init__(self, repo: PanelRepository) -> None:
         self.repo = repo
         self.up = True
+        self.gate: threading.Event | None = None  # set: lookups answer when it is set
         self.calls = 0
         self.outcomes: list[tuple[str, Outcome]] = []
 
@@ -52,7 +53,10 @@ class FlakyRepo:
         return outcome
 
     def lookup(self, barcode: str) -> Any:
-        if not self.up:
+        up, gate = self.up, self.gate  # as when the call reached the store
+        if gate is not None:
+            assert gate.wait(WAIT_MS / 1000)
+        if not up:
             raise StoreUnavailable("the store cannot be reached (connection refused)")
         return self.repo.lookup(barcode)
 
@@ -288,6 +292,27 @@ def test_module_tested_before_asks_for_a_retest(
     submit(qtbot, review)  # yes, a re-test
     qtbot.waitUntil(lambda: db.panel.count_documents({"Barcode": "PV5"}) == 2, timeout=WAIT_MS)
     assert review.judgment is None
+
+
+def test_a_late_answer_of_an_earlier_lookup_does_not_count(
+    qtbot: Any, entry: EntryTab, session: Session, repo: FlakyRepo
+) -> None:
+    review = entry.review
+    drop(session, "1.json", ai_raw("PV1", T0, {}))
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, review, 1)
+    qtbot.waitUntil(lambda: entry._test_runner.busy == 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    repo.gate = threading.Event()
+    review.open_item(review.queue.first())  # this lookup reached a store that answered...
+    repo.up, gate, repo.gate = False, repo.gate, None
+    review.open_item(review.queue.first())  # ...this one a store that is gone
+    qtbot.waitUntil(lambda: "could not be looked up" in history_text(review), timeout=WAIT_MS)
+    gate.set()  # the first answers now, "never tested": too late to count
+    qtbot.waitUntil(lambda: entry._test_runner.busy == 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert "could not be looked up" in history_text(review)
+    keys(qtbot, (Qt.Key.Key_Return, CTRL))
+    assert review.retest_prompt.isVisible()
+    assert "cannot be looked up" in review.retest_label.text()
 
 
 def test_unreachable_store_spools_and_sends_once_when_it_answers(

@@ -103,6 +103,7 @@ class ReviewPage(QWidget):
         self._history_error: str | None = None  # why earlier tests could not be looked up
         self._retest_ok = False
         self._looking = 0  # history lookups under way
+        self._lookup_serial = 0  # only the newest lookup's answer counts
         self._prompt_kind: str | None = None  # "retest" or "unknown" while the prompt shows
         self._drafts: dict[Identity, Judgment] = {}  # judgments left open by a scan
         self._in_flight = 0
@@ -636,10 +637,12 @@ class ReviewPage(QWidget):
     def _load_history(self, item: ReviewItem) -> None:
         station = self._station()
         self._looking += 1
+        self._lookup_serial += 1
+        serial = self._lookup_serial
         self._runner.run(
             lambda: station.history(item.barcode),
-            lambda tests: self._on_history(item, tests),
-            lambda exc: self._on_history_failed(item, exc),
+            lambda tests: self._on_history(serial, item, tests),
+            lambda exc: self._on_history_failed(serial, item, exc),
         )
 
     def _retry_history(self) -> None:
@@ -647,9 +650,10 @@ class ReviewPage(QWidget):
         if self._item is not None and self._history_error is not None and not self._looking:
             self._load_history(self._item)
 
-    def _on_history(self, item: ReviewItem, tests: list[StoredTest]) -> None:
+    def _on_history(self, serial: int, item: ReviewItem, tests: list[StoredTest]) -> None:
         self._looking -= 1
-        if item is not self._item or self._judgment is None:
+        stale = serial != self._lookup_serial  # a later lookup was asked for meanwhile
+        if stale or item is not self._item or self._judgment is None:
             return
         self._history, self._history_error = tests, None
         self.module_view.show_history(tests, self._judgment)
@@ -657,9 +661,9 @@ class ReviewPage(QWidget):
             self._close_prompt()
             self.submit()
 
-    def _on_history_failed(self, item: ReviewItem, exc: BaseException) -> None:
+    def _on_history_failed(self, serial: int, item: ReviewItem, exc: BaseException) -> None:
         self._looking -= 1
-        if item is not self._item:
+        if serial != self._lookup_serial or item is not self._item:
             return
         reason = str(exc) if isinstance(exc, StoreError) else repr(exc)
         self._history_error = reason
