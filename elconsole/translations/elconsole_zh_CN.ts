@@ -304,6 +304,25 @@ Your data is safe; you can keep working. {1}</source>
     </message>
 </context>
 <context>
+    <name>Layout</name>
+    <message>
+        <source>mono</source>
+        <translation>单晶</translation>
+    </message>
+    <message>
+        <source>poly</source>
+        <translation>多晶</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>整片</translation>
+    </message>
+    <message>
+        <source>half</source>
+        <translation>半片</translation>
+    </message>
+</context>
+<context>
     <name>LookupExport</name>
     <message>
         <source> ({0})</source>
@@ -752,8 +771,8 @@ Your data is safe; you can keep working. {1}</source>
         <translation>此前已测试 {0} 次；最近一次 {1}，时间 {2}，工位 {3}。</translation>
     </message>
     <message>
-        <source>Station {0} · {1} {2} {3} cells · imaged {4} · AI verdict {5}, {6} defect(s)</source>
-        <translation>工位 {0} · {1} {2} {3} 片电池片 · 成像于 {4} · AI 判定 {5}，{6} 个缺陷</translation>
+        <source>Station {0} · {1} cells · imaged {2} · AI verdict {3}, {4} defect(s)</source>
+        <translation>工位 {0} · {1} 片 · 成像于 {2} · AI 判定 {3}，{4} 个缺陷</translation>
     </message>
     <message>
         <source>kept</source>

@@ -22,6 +22,7 @@ from elconsole.domain.plantclock import PlantClock, zone
 from elconsole.tasks import TaskRunner
 from elconsole.ui.about import AboutDialog, store_text
 from elconsole.ui.main_window import MainWindow
+from elconsole.ui.names import layout_name
 from elconsole.ui.session import Session, translated_catalog
 from elconsole.ui.settings import SettingsDialog
 from elconsole.ui.stats.charts import BarChart, Series, wrap_label
@@ -183,3 +184,9 @@ def test_the_status_bar_names_the_embedded_store_in_chinese(
 ) -> None:
     window = make_window()
     assert window.store_label.text() == f"内置数据库 {tmp_path / 'x.db'}"
+
+
+def test_layouts_are_named_in_chinese(chinese: str) -> None:
+    assert layout_name("mono", "half", 120) == "单晶 半片 120"
+    assert layout_name("poly", "full", 72) == "多晶 整片 72"
+    assert layout_name("cdte", "full", 99) == "cdte 整片 99"  # old data: shown as stored

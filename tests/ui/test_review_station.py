@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import mongomock
 import pytest
@@ -645,3 +647,18 @@ def test_the_review_fits_a_1280_by_800_screen_with_the_question_open(
     qtbot.waitUntil(lambda: entry.height() == 640, timeout=WAIT_MS)
     bottom = review.unsent_label.mapTo(entry, review.unsent_label.rect().bottomLeft()).y()
     assert bottom <= 640 and review.module_view.grid_view.height() >= 160
+
+
+def test_the_open_module_names_its_layout_and_the_zone_of_its_time(
+    qtbot: Any, entry: EntryTab, session: Session
+) -> None:
+    raw = {**ai_raw("PV1", T0, {"cr": [[1, 1]]}), "cell_size": "half", "cell_amount": 120}
+    drop(session, "1.json", raw)
+    sign_in(qtbot, entry)
+    wait_queue(qtbot, entry.review, 1)
+    qtbot.waitUntil(lambda: entry.review.judgment is not None, timeout=WAIT_MS)
+    local = dt.datetime.fromtimestamp(T0, ZoneInfo("Asia/Shanghai"))
+    assert entry.review.module_view.details_label.text() == (
+        f"Station EL01 · mono half 120 cells · imaged {local:%Y-%m-%d %H:%M:%S} CST"
+        " · AI verdict NG, 1 defect(s)"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -25,6 +25,7 @@ from elconsole.domain.records import verdict_label
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED
 from elconsole.review.judgment import NG, OK, Judgment
 from elconsole.ui.entry.defects import swatch
+from elconsole.ui.names import layout_name
 from elconsole.ui.widgets.cell_grid import CellGridView, Mark
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,6 @@ HEADER_STYLE = "font-size: 15pt; font-weight: bold;"
 NG_STYLE = "QPushButton:checked { background: #d62728; color: white; font-weight: bold; }"
 OK_STYLE = "QPushButton:checked { background: #1a7f37; color: white; font-weight: bold; }"
 HISTORY_STYLE = "color: #b07000; font-weight: bold;"
-TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 GRID_MARGINS = (32, 30)  # the grid view's label margins: width, height
 GRID_HEIGHT = (160, 420)
 SPLIT_GAP = 10
@@ -173,21 +173,17 @@ class ModuleView(QWidget):
         self.history_label.setText(text)
 
     def format_time(self, ts: float) -> str:
-        """Return a time in the plant zone, formatted for this locale."""
-        zone = QTimeZone(self._clock.zone_name.encode())
-        moment = QDateTime.fromMSecsSinceEpoch(int(ts * 1000), zone)
-        return QLocale().toString(moment, TIME_FORMAT)
+        """Return a time in the plant zone with the zone's name, as Lookup shows it."""
+        return self._clock.format(ts)
 
     def _details(self, judgment: Judgment) -> str:
         half = judgment.half
         count = sum(len(p) for p in half.ai_defects.values())
         return self.tr(
-            "Station {0} · {1} {2} {3} cells · imaged {4} · AI verdict {5}, {6} defect(s)"
+            "Station {0} · {1} cells · imaged {2} · AI verdict {3}, {4} defect(s)"
         ).format(
             half.el_no,
-            half.cell_type,
-            half.cell_size,
-            half.cell_amount,
+            layout_name(half.cell_type, half.cell_size, half.cell_amount),
             self.format_time(half.create_time),
             verdict_label(half.ai_result),
             QLocale().toString(count),

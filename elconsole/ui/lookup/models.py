@@ -23,6 +23,7 @@ from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import verdict_label
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED
 from elconsole.ui.lookup.legend import fate_icon
+from elconsole.ui.names import layout_name
 from elconsole.ui.widgets.cell_grid import Mark
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ FATE_PHRASES = {
 
 
 def layout_text(test: StoredTest) -> str:
-    """Return a module's layout as e.g. ``mono half 120``."""
-    return f"{test.cell_type} {test.cell_size} {test.cell_amount}"
+    """Return a module's layout as e.g. ``mono half 120``, in the interface language."""
+    return layout_name(test.cell_type, test.cell_size, test.cell_amount)
 
 
 def fate_phrase(fate: str | None) -> str:

@@ -27,7 +27,7 @@ from elconsole import settings as st
 from elconsole.data.stores import ENV_VAR, default_store_path
 from elconsole.domain.plantclock import local_zone_name
 from elconsole.tasks import TaskRunner
-from elconsole.ui.settings.names import shift_name, type_label
+from elconsole.ui.names import shift_name, type_label
 from elconsole.ui.settings.probe import ProbeResult, probe_store
 from elconsole.ui.settings.tables import RowsEditor
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 
 from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.stats import ADDED, CONFIRMED, REJECTED, Tally
-from elconsole.ui.settings.names import shift_name
+from elconsole.ui.names import shift_name
 
 log = logging.getLogger(__name__)
 
