@@ -137,10 +137,7 @@ def write_report_pdf(
     writer = _writer(path, title)
     painter = QPainter(writer)
     try:
-        page = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
-        page.moveTo(0, 0)
-        top = _text_block(painter, 0, 0, page.width(), [title], TITLE_PT, bold=True)
-        top = _text_block(painter, top + 4, 0, page.width(), header, TEXT_PT) + GAP
+        page, top = _headed_page(writer, painter, title, header)
         left_width = figures_width(page.width(), pairs_width(painter, figures))
         below = _pairs(painter, top, 0, left_width, figures)
         _wrapped(painter, QRectF(0, below + GAP, left_width, page.bottom() - below), notes)
@@ -150,6 +147,16 @@ def write_report_pdf(
         painter.end()
     log.info("wrote the PDF report %s", path)
     return path
+
+
+def _headed_page(
+    writer: QPdfWriter, painter: QPainter, title: str, header: Sequence[str]
+) -> tuple[QRectF, float]:
+    """Draw the title and header lines; return the page and the height they take."""
+    page = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
+    page.moveTo(0, 0)
+    top = _text_block(painter, 0, 0, page.width(), [title], TITLE_PT, bold=True)
+    return page, _text_block(painter, top + 4, 0, page.width(), header, TEXT_PT) + GAP
 
 
 def figures_width(page_width: float, wanted: float) -> float:
@@ -184,10 +191,7 @@ def write_defect_map_pdf(
     writer = _writer(path, title)
     painter = QPainter(writer)
     try:
-        page = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
-        page.moveTo(0, 0)
-        top = _text_block(painter, 0, 0, page.width(), [title], TITLE_PT, bold=True)
-        top = _text_block(painter, top + 4, 0, page.width(), header, TEXT_PT) + GAP
+        page, top = _headed_page(writer, painter, title, header)
         picture_width = page.width() * 0.6
         _image(painter, grid, QRectF(0, top, picture_width, page.bottom() - top), top=True)
         left = picture_width + GAP
