@@ -142,7 +142,7 @@ def parse(data: Mapping[str, Any]) -> Settings:
     for key, check in _TEXT_CHECKS.items():
         rule = check(text[key])
         if rule:
-            shown = hidden_password(text[key]) if key == "store" else text[key]
+            shown = redact(text[key]) if key == "store" else text[key]
             errors.append(FieldError(key, shown, rule))
     shifts = _parse_shifts(data.get("shifts"), errors)
     types = _parse_types(data.get("defect_types"), errors)
@@ -154,21 +154,6 @@ def parse(data: Mapping[str, Any]) -> Settings:
 def _text(value: Any, strip: bool = True) -> str:
     text = value if isinstance(value, str) else str(value)
     return text.strip() if strip else text
-
-
-def hidden_password(uri: str) -> str:
-    """Return ``uri`` with its password shown as ``***``, also when it holds an ``@``.
-
-    A refused URI may have an unescaped ``@`` or ``:`` in its password: everything
-    between the user name's ``:`` and the last ``@`` before the options is hidden.
-    """
-    scheme, sep, rest = uri.partition("://")
-    head, mark, query = rest.partition("?")
-    userinfo, at, hosts = head.rpartition("@")
-    if not sep or not at or ":" not in userinfo:
-        return redact(uri)
-    user = userinfo.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{hosts}{mark}{query}"
 
 
 def _check_store(text: str) -> str | None:

@@ -11,6 +11,7 @@ from elconsole.domain.records import (
     RecordError,
     StationRecord,
     Validator,
+    clean_barcode,
     reconcile,
     verdict_label,
 )
@@ -397,3 +398,29 @@ def test_reconcile_the_type_is_part_of_a_defect(v: Validator) -> None:
 def test_reconcile_without_defects(v: Validator) -> None:
     fates = reconcile(v.validate(raw()))
     assert (fates.confirmed, fates.rejected, fates.added) == ((), (), ())
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("\u200dPV-ZWJ\u200c\u2060", "PV-ZWJ"),  # zero-width joiners and word joiner
+        ("\u200ePV-BIDI\u200f\u202a", "PV-BIDI"),  # bidirectional marks
+        ("\x9f\x85PV-C1\u00a0", "PV-C1"),  # C1 controls, no-break space
+        ("\ufeff\u3000PV-IME\u2028\t", "PV-IME"),
+    ],
+)
+def test_a_barcode_loses_invisible_characters_at_its_ends(sent: str, kept: str) -> None:
+    assert Validator(now=lambda: T).validate(raw(barcode=sent)).barcode == kept
+
+
+@pytest.mark.parametrize("inside", ["\x00", "\x9f", "\u200b", "\u200d", "\ufeff", "\u202e"])
+def test_a_barcode_with_an_invisible_character_inside_is_refused(inside: str) -> None:
+    with pytest.raises(RecordError) as info:
+        Validator(now=lambda: T).validate(raw(barcode=f"AB{inside}CD"))
+    assert info.value.field == "barcode"
+    assert "control or invisible" in str(info.value)
+
+
+def test_a_megabyte_of_interleaved_junk_is_trimmed() -> None:
+    junk = "\u3000\u200b" * 500_000  # one layer at a time, this took minutes
+    assert clean_barcode(junk + "PV-SLOW" + junk) == "PV-SLOW"

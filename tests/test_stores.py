@@ -106,6 +106,27 @@ def test_redact_srv() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("mongodb://op:S3cret/Pw@127.0.0.1:1/plant", "mongodb://op:***@127.0.0.1:1/plant"),
+        ("mongodb://op:S3cret@Pw@h/plant?w=1", "mongodb://op:***@h/plant?w=1"),
+        ("mongodb://op:a:b:c@h/plant", "mongodb://op:***@h/plant"),
+    ],
+)
+def test_redact_hides_a_password_with_unescaped_signs(uri: str, shown: str) -> None:
+    assert redact(uri) == shown
+
+
+@pytest.mark.parametrize(
+    "uri", ["mongodb://op:S3cret/Pw@127.0.0.1:1/plant", "mongodb://op:S3cret@Pw@127.0.0.1:1/x"]
+)
+def test_a_mistyped_connection_string_hides_its_password(uri: str) -> None:
+    with pytest.raises(StoreError) as info:
+        open_store(StoreTarget(uri=uri)).close()
+    assert "S3cret" not in str(info.value) and "Pw@" not in str(info.value)
+
+
 def test_a_path_target_describes_its_file(tmp_path: Path) -> None:
     assert str(tmp_path / "a.db") in StoreTarget(path=tmp_path / "a.db").description
 

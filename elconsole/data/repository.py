@@ -147,8 +147,10 @@ class PanelRepository:
         """Leave the hours of a failed store dirty; if even that fails, their marks expire."""
         try:
             self.summaries.abandon(plan)
-        except Exception:  # noqa: BLE001 - the store's first error is the one to report
-            log.warning("could not mark the hours of a failed store", exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - the store's first error is the one to report
+            # One line: the store is gone, and the caller reports that in plain words.
+            log.warning("could not mark the hours of a failed store: %s", exc)
+            log.debug("marking the hours failed", exc_info=True)
 
     def _insert(self, docs: list[dict[str, list[Doc]]], records: list[StationRecord]) -> set[Any]:
         """Insert the documents, panels last; return the panel ids already stored."""

@@ -34,7 +34,7 @@ EMBEDDED_HEARTBEAT_MS = 60000
 # find on the embedded store, about 12 s for 30 days at 100,000 tests).
 SOCKET_TIMEOUT_MS = 30000
 # Any scheme: an unknown one (refused) must not show its password either.
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 SRV_SCHEME = "mongodb+srv://"
 _SRV_ONLY = re.compile(r"(?i)^(srvMaxHosts|srvServiceName)=")
 
@@ -90,12 +90,28 @@ def resolve_target(option: str | None, environ: dict[str, str] | None = None) ->
 
 
 def redact(uri: str) -> str:
-    """Return a connection string with its password replaced by ``***``."""
-    match = _USERINFO.match(uri)
-    if not match:
+    """Return a connection string with its password replaced by ``***``.
+
+    A password may hold an unescaped ``@``, ``:`` or ``/`` (a mistyped URI):
+    everything between the user name's ``:`` and the last ``@`` before the
+    options is hidden.
+    """
+    userinfo = _userinfo(uri)
+    if userinfo is None or ":" not in userinfo:
         return uri
-    user = match.group(2).split(":", 1)[0]
-    return f"{match.group(1)}{user}:***@{uri[match.end() :]}" if ":" in match.group(2) else uri
+    scheme, _, rest = uri.partition("://")
+    head, mark, query = rest.partition("?")
+    hosts = head.rpartition("@")[2]
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{hosts}{mark}{query}"
+
+
+def _userinfo(uri: str) -> str | None:
+    """Return what stands before the last ``@`` of the URI's hosts part, or None."""
+    if not _SCHEME.match(uri):
+        return None
+    head = uri.partition("://")[2].partition("?")[0]
+    userinfo, at, _ = head.rpartition("@")
+    return userinfo if at else None
 
 
 _URI_PROBLEMS = (
@@ -251,12 +267,13 @@ def statistics_database(db: Database[dict[str, Any]]) -> Database[dict[str, Any]
 
 
 def _no_secret(exc: Exception, uri: str) -> str:
+    """Return the error's text with the URI's password, and any part of it, hidden."""
     text = str(exc)
-    match = _USERINFO.match(uri)
-    if match and ":" in match.group(2):
-        secret = match.group(2).split(":", 1)[1]
-        if secret:
-            text = text.replace(secret, "***")
+    userinfo = _userinfo(uri)
+    secret = userinfo.split(":", 1)[1] if userinfo and ":" in userinfo else ""
+    for part in sorted({secret, *re.split(r"[@/:]", secret)}, key=len, reverse=True):
+        if len(part) >= 3 or (part and part == secret):
+            text = text.replace(part, "***")
     return text
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -205,19 +207,31 @@ def reconcile(record: StationRecord) -> Reconciled:
     )
 
 
-_JUNK = "".join(chr(c) for c in range(33)) + "\x7f\u00a0\u200b\ufeff"
+# White space, control characters and invisible format characters (zero-width
+# spaces and joiners, the byte-order mark, bidirectional marks): trimmed at the ends.
+_JUNK_RUN = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00a0\u00ad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+"
+)
+_HIDDEN = ("Cc", "Cf")  # Unicode categories refused inside a barcode or name
 
 
 def clean_barcode(value: str) -> str:
-    """Return a barcode without surrounding white space and control characters.
+    """Return a barcode without surrounding white space, control and format characters.
 
     White space is any Unicode white space (e.g. U+3000 from an IME, U+2028).
+    Linear in the text's length, however the junk is interleaved.
     """
-    previous = None
-    while value != previous:
-        previous = value
-        value = value.strip().strip(_JUNK)
-    return value
+    head = _JUNK_RUN.match(value)
+    start = head.end() if head else 0
+    tail = _JUNK_RUN.match(value[::-1])
+    end = len(value) - (tail.end() if tail else 0)
+    return value[start:end] if end > start else ""
+
+
+def _hidden_inside(text: str) -> bool:
+    """Whether ``text`` holds a control or invisible format character."""
+    return any(unicodedata.category(c) in _HIDDEN for c in text)
 
 
 def _flatten(defects: dict[str, tuple[Position, ...]]) -> list[Defect]:
@@ -245,8 +259,10 @@ def _barcode(value: object) -> str:
         raise RecordError("barcode", value, "must not be empty")
     if len(cleaned) > BARCODE_MAX:
         raise RecordError("barcode", value, f"must be at most {BARCODE_MAX} characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
-        raise RecordError("barcode", value, "must not contain control characters")
+    if _hidden_inside(cleaned):
+        raise RecordError(
+            "barcode", value, "must not contain control or invisible (format) characters"
+        )
     return cleaned
 
 
@@ -266,7 +282,7 @@ def _text(raw: Mapping[str, Any], name: str, limit: int) -> str:
     cleaned = clean_barcode(value)
     if not cleaned:
         raise RecordError(name, value, "must not be empty")
-    if len(cleaned) > limit or any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
+    if len(cleaned) > limit or _hidden_inside(cleaned):
         raise RecordError(name, value, f"must be at most {limit} printable characters")
     return cleaned
 
