@@ -260,7 +260,7 @@ def _print_candidates(store: Store, fragment: str, out: TextIO) -> None:
     more = f" (the first {CANDIDATES})" if len(found) > CANDIDATES else ""
     print(f"barcodes containing {fragment!r}{more}:", file=out)
     for barcode in found[:CANDIDATES]:
-        print(f"  {barcode}", file=out)
+        print(f"  {_printable(barcode)}", file=out)
 
 
 def _barcode_argument(text: str) -> str:
@@ -334,7 +334,7 @@ def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     for name, groups in report.breakdowns.items():
         print(f"\nby {name}:", file=out)
         for key, tally in sorted(groups.items()):
-            print(f"  {key}", file=out)
+            print(f"  {_printable(key)}", file=out)  # a station name is stored text
             _print_tally(tally, out, "    ")
     return 0
 

@@ -359,7 +359,7 @@ def insert_damaged(db) -> dict[str, object]:
 
 DAMAGE_NOTES = {
     "DMG-SIXTY": ["'full' 'sixty' is no module's layout"],
-    "DMG-NULLS": ["None None is no module's layout"],
+    "DMG-NULLS": ["None None is no module's layout", "EL_no None is not text"],
     "DMG-POS": [
         "defect d-a1 position 'A1' is not [row, col]",
         "defect d-one position [1] is not [row, col]",
@@ -535,3 +535,23 @@ def test_load_export_refuses_an_unreadable_file_whole(
     with pytest.raises(StoreError, match=re.escape(where)):
         load_export(db, tmp_path)
     assert db.el.count_documents({}) == 0  # nothing loaded
+
+
+def test_a_numeric_barcode_of_older_software_is_found_and_flagged(
+    any_repo: PanelRepository,
+) -> None:
+    oid = ObjectId()
+    any_repo.db.panel.insert_one({**_panel(oid, "x"), "Barcode": 12345})
+    any_repo.db.panel_status.insert_many(_statuses(oid, "1", "1"))
+    (test,) = any_repo.lookup("12345")
+    assert test.barcode == "12345" and test.damage == ("Barcode 12345 is not text",)
+    assert any_repo.lookup("012345") == []
+
+
+def test_a_barcode_holding_a_nul_matches_only_itself(any_repo: PanelRepository) -> None:
+    for barcode in ("AB\x00CD", "AB", "AB\x00"):
+        oid = ObjectId()
+        any_repo.db.panel.insert_one(_panel(oid, barcode))
+        any_repo.db.panel_status.insert_many(_statuses(oid, "1", "1"))
+    assert [t.barcode for t in any_repo.lookup("AB")] == ["AB"]
+    assert [t.barcode for t in any_repo.lookup("AB\x00CD")] in ([], ["AB\x00CD"])

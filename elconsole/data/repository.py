@@ -206,6 +206,11 @@ class PanelRepository:
             raise TypeError("a barcode is a string")
         self.ensure_indexes()
         panels = list(self.db.panel.find({"Barcode": barcode}))
+        if barcode.isascii() and barcode.isdigit() and len(barcode) < 19:
+            # Older software may have stored a numeric barcode as a number.
+            panels += self.db.panel.find({"Barcode": int(barcode)})
+        # Checked again here: the embedded store compares text only up to a NUL.
+        panels = [p for p in panels if _barcode_text(p.get("Barcode")) == barcode]
         panels.sort(key=lambda p: _number(p.get("create_time")) or 0.0, reverse=True)
         return self._stored_tests(panels)
 
@@ -624,6 +629,15 @@ def _verdict(value: Any) -> str | None:
     return None
 
 
+def _barcode_text(value: object) -> str | None:
+    """Return a stored barcode as text: a string as it is, an integer in digits."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return None
+
+
 def _stored_test(
     panel: Doc, statuses: list[Doc], links: list[Doc], defects: dict[str, Doc]
 ) -> StoredTest:
@@ -633,6 +647,9 @@ def _stored_test(
     when = _number(panel.get("create_time"))
     if when is None:
         damage.append(f"create_time {panel.get('create_time')!r} is not a number")
+    for name in ("Barcode", "EL_no"):
+        if not isinstance(panel.get(name), str):
+            damage.append(f"{name} {_short(panel.get(name))} is not text")
     if panel.get("schema") == SCHEMA and _summary(panel) is None:
         damage.append(f"its summary {_short(panel.get('summary'))} is not readable")
     test = StoredTest(
