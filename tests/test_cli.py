@@ -115,6 +115,25 @@ def test_import_a_json_array_and_a_missing_file(store: str, tmp_path: Path) -> N
     assert out.strip().splitlines()[-1] == "stored 2, already present 1, refused 1"
 
 
+def test_an_array_refusal_names_the_line_of_its_element(store: str, tmp_path: Path) -> None:
+    arr = tmp_path / "lines.json"
+    good = json.dumps(raw("ARRL1"))
+    arr.write_text(f'[\n  {good},\n\n  5,\n  {{"barcode":\n 7}}\n]\n', encoding="utf-8")
+    code, out = run_cli("import", "--store", store, str(arr))
+    assert code == 1
+    assert f"{arr}:4: refused: record: 5" in out  # the 2nd element, on line 4
+    assert f"{arr}:5: refused:" in out  # the 3rd starts on line 5
+    assert out.strip().splitlines()[-1] == "stored 1, already present 0, refused 2"
+
+
+def test_json_lines_whose_first_line_is_an_array(store: str, tmp_path: Path) -> None:
+    f = tmp_path / "first.jsonl"
+    f.write_text("[1, 2]\n" + json.dumps(raw("FLA1")) + "\n", encoding="utf-8")
+    code, out = run_cli("import", "--store", store, str(f))
+    assert code == 1 and f"{f}:1: refused:" in out
+    assert out.strip().splitlines()[-1] == "stored 1, already present 0, refused 1"
+
+
 def test_app_main_import(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # cli.run's default `out` is the sys.stdout of import time, so catch it here
     buf, real_run = io.StringIO(), cli.run

@@ -29,7 +29,7 @@ def read_entries(path: Path) -> Iterator[Entry]:
     """
     data = path.read_bytes().removeprefix(BOM)
     source = str(path)
-    if data.lstrip()[:1] == b"[":
+    if data.lstrip()[:1] == b"[" and not _lines_after_an_array(data):
         yield from _array_entries(source, data)
         return
     for number, raw in enumerate(data.splitlines(), start=1):
@@ -70,8 +70,40 @@ def _array_entries(source: str, data: bytes) -> Iterator[Entry]:
     if not isinstance(items, list):
         yield Entry(source, 1, error="a JSON file must hold an array of records")
         return
-    for index, item in enumerate(items, start=1):
-        yield Entry(source, index, value=item)
+    lines = _element_lines(data.decode("utf-8"))
+    for line, item in zip(lines, items, strict=True):
+        yield Entry(source, line, value=item)
+
+
+def _lines_after_an_array(data: bytes) -> bool:
+    """Whether a file starting with ``[`` holds more than one JSON value: JSON Lines.
+
+    (A JSON Lines file whose first line is an array, say.)
+    """
+    try:
+        json.loads(data.decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        return exc.msg == "Extra data"
+    except (ValueError, RecursionError):  # undecodable: told as an array's error
+        return False
+    return False
+
+
+def _element_lines(text: str) -> list[int]:
+    """Return the line on which each element of a valid JSON array starts."""
+    decoder = json.JSONDecoder()
+    lines: list[int] = []
+    line, counted = 1, 0
+    at = text.index("[") + 1
+    while True:
+        while text[at] in " \t\r\n,":
+            at += 1
+        if text[at] == "]":
+            return lines
+        line += text.count("\n", counted, at)
+        counted = at
+        lines.append(line)
+        at = decoder.raw_decode(text, at)[1]
 
 
 def _first_words(exc: Exception) -> str:
