@@ -171,3 +171,23 @@ def test_shifts_across_a_dst_change() -> None:
 def test_format_shows_the_plant_time(shanghai: PlantClock) -> None:
     assert shanghai.format(UTC_0303).startswith("2026-03-03 08:00:00")
     assert shanghai.zone_name == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    ("text", "zone_name"),
+    [
+        ("9999-12-31", "Pacific/Kiritimati"),
+        ("0001-01-01", "America/New_York"),
+        ("1969-12-31", "UTC"),
+    ],
+)
+def test_dates_beyond_what_every_zone_can_name_are_refused(text: str, zone_name: str) -> None:
+    with pytest.raises(ValueError, match="out of the range of dates"):
+        PlantClock(ZoneInfo(zone_name)).parse(text)
+
+
+def test_the_last_accepted_date_still_has_named_days_and_shifts() -> None:
+    clock = PlantClock(ZoneInfo("Pacific/Kiritimati"))  # UTC+14, the furthest east
+    ts = clock.parse("9998-12-31T23:00")
+    assert clock.day_key(ts) == "9998-12-31" and clock.shift_key(ts) == "9998-12-31 night"
+    assert clock.format(ts).startswith("9998-12-31 23:00:00")

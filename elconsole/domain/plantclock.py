@@ -58,6 +58,9 @@ def zone(name: str | None) -> ZoneInfo:
         ) from exc
 
 
+LATEST = 253_370_764_800.0  # 9999-01-01T00:00Z: later days overflow in zones east of UTC
+
+
 class PlantClock:
     """Converts between stored unix seconds and the plant's days and shifts."""
 
@@ -82,10 +85,16 @@ class PlantClock:
             raise ValueError(f"{text!r} is not an ISO date or date-time") from exc
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.tz)
+        out_of_range = ValueError(
+            f"{text!r} is out of the range of dates the console handles (1970 to 9998)"
+        )
         try:
-            return moment.timestamp()
+            ts = moment.timestamp()
         except (OverflowError, ValueError) as exc:
-            raise ValueError(f"{text!r} is out of the range of dates the console handles") from exc
+            raise out_of_range from exc
+        if not 0 <= ts < LATEST:  # days and shifts must be nameable in every zone
+            raise out_of_range
+        return ts
 
     def local(self, ts: float) -> dt.datetime:
         """Return the plant-local date-time of unix seconds."""
