@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from elconsole import logsetup
-from elconsole.data.errors import StoreError
+from elconsole.data.errors import StoreError, StoreUnavailable
 from elconsole.data.legacy import load_export
 from elconsole.data.repository import Outcome
 from elconsole.data.stores import Store, open_store, resolve_target
@@ -228,9 +228,16 @@ def _printable(text: str) -> str:
 
 
 def _store_batch(store: Store, batch: list[StationRecord], counts: Counter[str]) -> None:
+    """Store a batch; once again when the console whose server we shared stopped it."""
     if not batch:
         return
-    for outcome in store.repo.store_many(batch):
+    try:
+        outcomes = store.repo.store_many(batch)
+    except StoreUnavailable:
+        if store.server is None or not store.server.take_over():
+            raise
+        outcomes = store.repo.store_many(batch)  # what was stored is "already present"
+    for outcome in outcomes:
         counts["stored" if outcome is Outcome.STORED else "present"] += 1
     batch.clear()
 

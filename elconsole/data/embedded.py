@@ -145,6 +145,20 @@ class EmbeddedServer:
             self.start()
             return True
 
+    def take_over(self, wait_s: float = 5.0) -> bool:
+        """Serve the file here after the console that served it stopped; True if done.
+
+        That console removes the port file before it stops its server; a
+        server that died (port file left) is not taken over here.
+        """
+        if self.owned or self._side_file(".port").exists():
+            return False
+        end = time.monotonic() + wait_s
+        while _answers(self.port) and time.monotonic() < end:  # still shutting down
+            time.sleep(0.1)
+        log.info("the console serving %s stopped; serving it here", self.db_path)
+        return self.revive() or _answers(self.port)
+
     @property
     def owned(self) -> bool:
         """Whether this console started the server (and stops it on exit)."""

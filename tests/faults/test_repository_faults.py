@@ -140,3 +140,22 @@ def test_a_fresh_repository_on_the_restarted_server_reads_everything(
         }
         assert_store_holds_exactly(probe.elconsole, raws)
         wait_for(lambda: panel_count(probe) == 50)
+
+
+def test_an_import_that_shared_a_server_goes_on_when_its_owner_ends(tmp_path: Path) -> None:
+    """The first import starts the embedded server and ends early; the second had joined."""
+    store = tmp_path / "shared.db"
+    small = write_jsonl(tmp_path / "small.jsonl", [raw_record(i, "OWN") for i in range(1500)])
+    raws = [raw_record(i, "JOIN") for i in range(6000)]
+    large = write_jsonl(tmp_path / "large.jsonl", raws)
+    owner = start_import(str(store), small)
+    wait_for(lambda: (tmp_path / "shared.db.port").exists(), what="the owner's server")
+    joiner = start_import(str(store), large)
+    code, out, err = finish(owner)
+    assert code == 0, (out, err)
+    code, out, err = finish(joiner)
+    assert code == 0 and "Traceback" not in err, (out, err)
+    stored, present, refused = summary(out)
+    assert (stored + present, refused) == (6000, 0)
+    with open_store(StoreTarget(path=store)) as done:
+        assert_store_holds_exactly(done.db, [raw_record(i, "OWN") for i in range(1500)] + raws)
