@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
+from typing import TextIO
 
 import platformdirs
 
@@ -29,7 +31,7 @@ def setup_logging(verbose: bool = False, to_file: bool = True) -> Path | None:
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = _PrivateRotatingFileHandler(
             path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError as exc:
@@ -38,3 +40,12 @@ def setup_logging(verbose: bool = False, to_file: bool = True) -> Path | None:
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     return path
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files (the current one and each new one) are the user's alone."""
+
+    def _open(self) -> TextIO:  # logging's own hook
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.chmod(self.baseFilename, 0o600)  # a file from before is made private too
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
