@@ -330,7 +330,7 @@ def cmd_stats(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         json.dump(report.as_json(), out, indent=2)
         print(file=out)
         return 0
-    print(f"{clock.format(start)} to {clock.format(end)}", file=out)
+    print(f"{clock.format(start)} to {clock.format(end)} (end excluded)", file=out)
     for label, chosen in (("stations", stations), ("layouts", layouts)):
         if chosen is not None:
             print(f"{label}: {', '.join(sorted(chosen))}", file=out)
