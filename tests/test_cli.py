@@ -611,7 +611,7 @@ def test_an_import_cut_short_says_what_was_stored_and_how_to_finish(tmp_path: Pa
     args = cli.build_parser().parse_args(["import", str(path)])
     out = io.StringIO()
     with pytest.raises(StoreUnavailable) as info:
-        cli.cmd_import(SimpleNamespace(repo=repo), args, out)  # type: ignore[arg-type]
+        cli.cmd_import(SimpleNamespace(repo=repo, server=None), args, out)  # type: ignore[arg-type]
     assert repo.stored == [r["barcode"] for r in lines[:1000]]
     assert out.getvalue().splitlines()[-1] == (
         "stored 1000, already present 0, refused 1 (interrupted)"
