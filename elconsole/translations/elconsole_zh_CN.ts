@@ -379,6 +379,10 @@ Your data is safe; you can keep working. {1}</source>
         <translation>未绘制（未知版型）</translation>
     </message>
     <message>
+        <source>a type not in the settings</source>
+        <translation>未在设置中定义的类型</translation>
+    </message>
+    <message>
         <source>AI found / operator confirmed</source>
         <translation>AI 发现 / 操作员确认</translation>
     </message>

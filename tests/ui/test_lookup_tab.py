@@ -413,3 +413,18 @@ def test_a_changed_zone_is_reread(qtbot, session, runner, three_tests):
     tab.store_opened()
     assert cell(tab.tests_model, 0, 0) == "2026-03-03 04:00:00 UTC"
     assert tab.tests_view.currentIndex().row() == 0
+
+
+def test_a_defect_type_nobody_set_up_is_flagged(session: Session) -> None:
+    from elconsole.ui.lookup.models import defect_notes
+
+    test = StoredTest("p", "PV1", "EL01", "mono", "full", 60, 0.0, "0", "0")
+    on_grid = StoredDefect("zz", [1, 1], "AI", "true", None, CONFIRMED)
+    off_grid = StoredDefect("zz", [9, 1], "AI", "true", None, CONFIRMED)
+    known = StoredDefect("cr", [1, 1], "AI", "true", None, CONFIRMED)
+    catalog = session.catalog
+    assert defect_notes(test, on_grid, catalog) == "a type not in the settings"
+    assert defect_notes(test, off_grid, catalog) == (
+        "off-grid (not drawn); a type not in the settings"
+    )
+    assert defect_notes(test, known, catalog) == ""

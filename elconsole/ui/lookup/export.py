@@ -15,7 +15,7 @@ from elconsole.domain.plantclock import PlantClock
 from elconsole.domain.records import verdict_label
 from elconsole.export.pdf import write_defect_map_pdf
 from elconsole.ui.lookup.models import (
-    defect_note,
+    defect_notes,
     fate_phrase,
     layout_text,
     time_text,
@@ -51,7 +51,7 @@ def defect_lines(test: StoredTest, catalog: DefectCatalog, clock: PlantClock) ->
     """Return one line per defect: cell, type, fate, who, when and any off-grid flag."""
     lines = []
     for d in test.defects:
-        note = defect_note(test, d)
+        note = defect_notes(test, d, catalog)
         flag = QCoreApplication.translate("LookupExport", " [{0}]").format(note) if note else ""
         lines.append(
             QCoreApplication.translate("LookupExport", "{0}  {1}, {2}, by {3}, {4}{5}").format(

@@ -33,6 +33,7 @@ NG_COLOUR = QColor("#c62828")
 DAMAGE_COLOUR = QColor("#b26a00")
 OFF_GRID = QT_TRANSLATE_NOOP("LookupModels", "off-grid (not drawn)")
 NOT_DRAWN = QT_TRANSLATE_NOOP("LookupModels", "not drawn (unknown layout)")
+UNKNOWN_TYPE = QT_TRANSLATE_NOOP("LookupModels", "a type not in the settings")
 
 FATE_PHRASES = {
     CONFIRMED: QT_TRANSLATE_NOOP("LookupModels", "AI found / operator confirmed"),
@@ -94,6 +95,14 @@ def defect_note(test: StoredTest, d: StoredDefect) -> str:
     if grid is None:
         return QCoreApplication.translate("LookupModels", NOT_DRAWN)
     return "" if d.on_grid(grid) else QCoreApplication.translate("LookupModels", OFF_GRID)
+
+
+def defect_notes(test: StoredTest, d: StoredDefect, catalog: DefectCatalog) -> str:
+    """Return everything odd about a stored defect: off the grid, a type nobody set up."""
+    notes = [defect_note(test, d)]
+    if d.code not in catalog.codes:
+        notes.append(QCoreApplication.translate("LookupModels", UNKNOWN_TYPE))
+    return "; ".join(n for n in notes if n)
 
 
 def marks_for(test: StoredTest, catalog: DefectCatalog, clock: PlantClock) -> list[Mark]:
@@ -272,6 +281,6 @@ class DefectTableModel(QAbstractTableModel):
             fate_phrase(d.fate),
             who_phrase(d.by),
             time_text(self._clock, d.time),
-            defect_note(self._test, d),
+            defect_notes(self._test, d, self._catalog),
         )
         return values[column]
