@@ -387,3 +387,15 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_judgment_a_flush_already_sent_is_not_stored_again(tmp_path: Path) -> None:
+    db = mongomock.MongoClient()["t"]
+    repo = FlakyRepo(PanelRepository(db))
+    station = make_station(tmp_path, repo, db)
+    raw = Judgment(Validator().validate_ai(ai_raw("PV1"))).record(T0 + 60, "op1")
+    entry = station.spool.put(raw)
+    assert [(d.record.barcode, d.outcome) for d in station.flush()] == [("PV1", Outcome.STORED)]
+    delivery = station.deliver(entry)  # the submission that wrote the file comes second
+    assert (delivery.outcome, repo.calls) == (Outcome.STORED, 1)
+    assert db.panel.count_documents({}) == 1

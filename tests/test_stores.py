@@ -112,6 +112,7 @@ def test_redact_srv() -> None:
         ("mongodb://op:S3cret/Pw@127.0.0.1:1/plant", "mongodb://op:***@127.0.0.1:1/plant"),
         ("mongodb://op:S3cret@Pw@h/plant?w=1", "mongodb://op:***@h/plant?w=1"),
         ("mongodb://op:a:b:c@h/plant", "mongodb://op:***@h/plant"),
+        ("mongodb://op:pa?ss@h/plant", "mongodb://op:***@h/plant"),
     ],
 )
 def test_redact_hides_a_password_with_unescaped_signs(uri: str, shown: str) -> None:
@@ -119,7 +120,12 @@ def test_redact_hides_a_password_with_unescaped_signs(uri: str, shown: str) -> N
 
 
 @pytest.mark.parametrize(
-    "uri", ["mongodb://op:S3cret/Pw@127.0.0.1:1/plant", "mongodb://op:S3cret@Pw@127.0.0.1:1/x"]
+    "uri",
+    [
+        "mongodb://op:S3cret/Pw@127.0.0.1:1/plant",
+        "mongodb://op:S3cret@Pw@127.0.0.1:1/x",
+        "mongodb://op:S3cret?Pw@127.0.0.1:1/x",
+    ],
 )
 def test_a_mistyped_connection_string_hides_its_password(uri: str) -> None:
     with pytest.raises(StoreError) as info:

@@ -92,25 +92,25 @@ def resolve_target(option: str | None, environ: dict[str, str] | None = None) ->
 def redact(uri: str) -> str:
     """Return a connection string with its password replaced by ``***``.
 
-    A password may hold an unescaped ``@``, ``:`` or ``/`` (a mistyped URI):
-    everything between the user name's ``:`` and the last ``@`` before the
-    options is hidden.
+    A password may hold an unescaped ``@``, ``:``, ``/`` or ``?`` (a mistyped
+    URI): everything between the user name's ``:`` and the last ``@`` is hidden.
     """
     userinfo = _userinfo(uri)
     if userinfo is None or ":" not in userinfo:
         return uri
     scheme, _, rest = uri.partition("://")
-    head, mark, query = rest.partition("?")
-    hosts = head.rpartition("@")[2]
-    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{hosts}{mark}{query}"
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{rest.rpartition('@')[2]}"
 
 
 def _userinfo(uri: str) -> str | None:
-    """Return what stands before the last ``@`` of the URI's hosts part, or None."""
+    """Return what stands before the URI's last ``@``, or None without one.
+
+    The last ``@`` of the whole text: a mistyped password may hold ``@``, ``/``
+    or ``?``. An ``@`` in the options (rare) hides more than the password.
+    """
     if not _SCHEME.match(uri):
         return None
-    head = uri.partition("://")[2].partition("?")[0]
-    userinfo, at, _ = head.rpartition("@")
+    userinfo, at, _ = uri.partition("://")[2].rpartition("@")
     return userinfo if at else None
 
 

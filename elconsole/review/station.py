@@ -147,6 +147,9 @@ class ReviewStation:
             reason = "another judgment is still on its way to the store"
             return Delivery(record, None, reason, entry.path, queued=True)
         try:
+            if not entry.path.exists():  # a flush took it from the spool and stored it
+                record = record or self.validator.validate(entry.record)
+                return Delivery(record, Outcome.STORED, "sent with the spool", entry.path)
             return self._deliver(entry, record)
         finally:
             _DELIVERING.release()

@@ -43,6 +43,7 @@ class FlakyRepo:
         self.repo = repo
         self.up = True
         self.gate: threading.Event | None = None  # set: lookups answer when it is set
+        self.held = threading.Event()  # a lookup waits at the gate
         self.calls = 0
         self.outcomes: list[tuple[str, Outcome]] = []
 
@@ -57,6 +58,7 @@ class FlakyRepo:
     def lookup(self, barcode: str) -> Any:
         up, gate = self.up, self.gate  # as when the call reached the store
         if gate is not None:
+            self.held.set()
             assert gate.wait(WAIT_MS / 1000)
         if not up:
             raise StoreUnavailable("the store cannot be reached (connection refused)")
@@ -306,6 +308,7 @@ def test_a_late_answer_of_an_earlier_lookup_does_not_count(
     qtbot.waitUntil(lambda: entry._test_runner.busy == 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
     repo.gate = threading.Event()
     review.open_item(review.queue.first())  # this lookup reached a store that answered...
+    assert repo.held.wait(WAIT_MS / 1000)
     repo.up, gate, repo.gate = False, repo.gate, None
     review.open_item(review.queue.first())  # ...this one a store that is gone
     qtbot.waitUntil(lambda: "could not be looked up" in history_text(review), timeout=WAIT_MS)

@@ -102,8 +102,8 @@ class ReviewPage(QWidget):
         self._history: list[StoredTest] | None = None
         self._history_error: str | None = None  # why earlier tests could not be looked up
         self._retest_ok = False
-        self._looking = 0  # history lookups under way
         self._lookup_serial = 0  # only the newest lookup's answer counts
+        self._answered_serial = 0  # the newest lookup that has answered
         self._prompt_kind: str | None = None  # "retest" or "unknown" while the prompt shows
         self._drafts: dict[Identity, Judgment] = {}  # judgments left open by a scan
         self._in_flight = 0
@@ -636,7 +636,6 @@ class ReviewPage(QWidget):
 
     def _load_history(self, item: ReviewItem) -> None:
         station = self._station()
-        self._looking += 1
         self._lookup_serial += 1
         serial = self._lookup_serial
         self._runner.run(
@@ -647,11 +646,12 @@ class ReviewPage(QWidget):
 
     def _retry_history(self) -> None:
         """Look the open module's earlier tests up again after the lookup failed."""
-        if self._item is not None and self._history_error is not None and not self._looking:
+        newest_answered = self._answered_serial == self._lookup_serial
+        if self._item is not None and self._history_error is not None and newest_answered:
             self._load_history(self._item)
 
     def _on_history(self, serial: int, item: ReviewItem, tests: list[StoredTest]) -> None:
-        self._looking -= 1
+        self._answered_serial = max(self._answered_serial, serial)
         stale = serial != self._lookup_serial  # a later lookup was asked for meanwhile
         if stale or item is not self._item or self._judgment is None:
             return
@@ -662,7 +662,7 @@ class ReviewPage(QWidget):
             self.submit()
 
     def _on_history_failed(self, serial: int, item: ReviewItem, exc: BaseException) -> None:
-        self._looking -= 1
+        self._answered_serial = max(self._answered_serial, serial)
         if serial != self._lookup_serial or item is not self._item:
             return
         reason = str(exc) if isinstance(exc, StoreError) else repr(exc)
