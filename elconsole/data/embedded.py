@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from elconsole.data.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -146,18 +148,22 @@ class EmbeddedServer:
             return True
 
     def take_over(self, wait_s: float = 5.0) -> bool:
-        """Serve the file here after the console that served it stopped; True if done.
+        """Serve the file here after the console that served it stopped; True if it is served.
 
         That console removes the port file before it stops its server; a
-        server that died (port file left) is not taken over here.
+        server that died (port file left) is not taken over here. One console
+        at a time decides (a lock file): the others find its server.
         """
-        if self.owned or self._side_file(".port").exists():
+        if self.owned:
             return False
-        end = time.monotonic() + wait_s
-        while _answers(self.port) and time.monotonic() < end:  # still shutting down
-            time.sleep(0.1)
-        log.info("the console serving %s stopped; serving it here", self.db_path)
-        return self.revive() or _answers(self.port)
+        with FileLock(self._side_file(".takeover.lock"), timeout=wait_s + 15):
+            if self._side_file(".port").exists():  # another one took over, or it died
+                return self._running_port() == self.port
+            end = time.monotonic() + wait_s
+            while _answers(self.port) and time.monotonic() < end:  # still shutting down
+                time.sleep(0.1)
+            log.info("the console serving %s stopped; serving it here", self.db_path)
+            return self.revive() or _answers(self.port)
 
     @property
     def owned(self) -> bool:

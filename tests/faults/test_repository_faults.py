@@ -142,20 +142,22 @@ def test_a_fresh_repository_on_the_restarted_server_reads_everything(
         wait_for(lambda: panel_count(probe) == 50)
 
 
-def test_an_import_that_shared_a_server_goes_on_when_its_owner_ends(tmp_path: Path) -> None:
-    """The first import starts the embedded server and ends early; the second had joined."""
+def test_imports_that_shared_a_server_go_on_when_its_owner_ends(tmp_path: Path) -> None:
+    """The first import starts the embedded server and ends early; two others had joined."""
     store = tmp_path / "shared.db"
-    small = write_jsonl(tmp_path / "small.jsonl", [raw_record(i, "OWN") for i in range(1500)])
-    raws = [raw_record(i, "JOIN") for i in range(6000)]
-    large = write_jsonl(tmp_path / "large.jsonl", raws)
+    owned = [raw_record(i, "OWN") for i in range(1500)]
+    small = write_jsonl(tmp_path / "small.jsonl", owned)
+    joined = {name: [raw_record(i, name) for i in range(5000)] for name in ("JNA", "JNB")}
+    files = {name: write_jsonl(tmp_path / f"{name}.jsonl", raws) for name, raws in joined.items()}
     owner = start_import(str(store), small)
     wait_for(lambda: (tmp_path / "shared.db.port").exists(), what="the owner's server")
-    joiner = start_import(str(store), large)
+    joiners = [start_import(str(store), path) for path in files.values()]
     code, out, err = finish(owner)
     assert code == 0, (out, err)
-    code, out, err = finish(joiner)
-    assert code == 0 and "Traceback" not in err, (out, err)
-    stored, present, refused = summary(out)
-    assert (stored + present, refused) == (6000, 0)
+    for joiner in joiners:
+        code, out, err = finish(joiner)
+        assert code == 0 and "Traceback" not in err, (out, err)
+        stored, present, refused = summary(out)
+        assert (stored + present, refused) == (5000, 0)
     with open_store(StoreTarget(path=store)) as done:
-        assert_store_holds_exactly(done.db, [raw_record(i, "OWN") for i in range(1500)] + raws)
+        assert_store_holds_exactly(done.db, owned + joined["JNA"] + joined["JNB"])
