@@ -627,3 +627,15 @@ def test_lookup_of_bytes_that_are_not_text(store: str, capsys: pytest.CaptureFix
     code, out = run_cli("lookup", "--store", store, "PV\udcff")
     assert code == 2 and out == ""
     assert "is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_array_lines_count_carriage_returns(tmp_path: Path) -> None:
+    from elconsole.domain.ingest import read_entries
+
+    f = tmp_path / "cr.json"
+    f.write_bytes(b'[\r {"a": 1},\r\r {"b": 2}\r]\r')
+    assert [(e.line, e.value) for e in read_entries(f)] == [(2, {"a": 1}), (4, {"b": 2})]
+    stray = tmp_path / "stray.json"
+    stray.write_text('[\n {"a": 1}\n]\n]\n', encoding="utf-8")  # a pretty array, one ] too many
+    (entry,) = read_entries(stray)
+    assert (entry.line, entry.error) == (4, "not a valid JSON array: Extra data")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,17 +77,17 @@ def _array_entries(source: str, data: bytes) -> Iterator[Entry]:
 
 
 def _lines_after_an_array(data: bytes) -> bool:
-    """Whether a file starting with ``[`` holds more than one JSON value: JSON Lines.
+    """Whether a file starting with ``[`` is JSON Lines: its first line is a whole value.
 
-    (A JSON Lines file whose first line is an array, say.)
+    (A JSON Lines file whose first line is an array, say; a pretty-printed
+    array's first line is ``[`` alone, which is no whole value.)
     """
+    first = data.lstrip().splitlines()[0]
     try:
-        json.loads(data.decode("utf-8"))
-    except json.JSONDecodeError as exc:
-        return exc.msg == "Extra data"
-    except (ValueError, RecursionError):  # undecodable: told as an array's error
+        json.loads(first.decode("utf-8"))
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError too
         return False
-    return False
+    return bool(data.strip()[len(first) :].strip())
 
 
 def _element_lines(text: str) -> list[int]:
@@ -100,7 +101,7 @@ def _element_lines(text: str) -> list[int]:
             at += 1
         if text[at] == "]":
             return lines
-        line += text.count("\n", counted, at)
+        line += _line_breaks(text, counted, at)
         counted = at
         lines.append(line)
         at = decoder.raw_decode(text, at)[1]
@@ -108,3 +109,11 @@ def _element_lines(text: str) -> list[int]:
 
 def _first_words(exc: Exception) -> str:
     return str(exc).split(":", 1)[0]
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")  # what splitlines() ends a line with, in JSON text
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """Return how many line breaks ``text[start:end]`` holds (CR, LF or CR LF)."""
+    return len(_BREAK.findall(text, start, end))
