@@ -211,7 +211,7 @@ def reconcile(record: StationRecord) -> Reconciled:
 # spaces and joiners, the byte-order mark, bidirectional marks): trimmed at the ends.
 _JUNK_RUN = re.compile(
     "[\\s\x00-\x1f\x7f-\x9f\u00a0\u00ad\u061c\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0001-\U000e007f]+"
 )
 _HIDDEN = ("Cc", "Cf")  # Unicode categories refused inside a barcode or name
 
