@@ -19,6 +19,7 @@ from pymongo.database import Database
 
 from elconsole.data.bulk import insert_ignoring_duplicates
 from elconsole.data.errors import mapped_errors
+from elconsole.data.gcpause import cyclic_gc_paused
 from elconsole.data.summaries import (
     FIRSTS,
     HOUR,
@@ -284,6 +285,18 @@ class PanelRepository:
         at any other minute, are read from the panels.
         """
         self.ensure_indexes()
+        with cyclic_gc_paused():
+            return self._window_report(clock, start, end, by, stations, layouts)
+
+    def _window_report(
+        self,
+        clock: PlantClock,
+        start: float,
+        end: float,
+        by: Sequence[str],
+        stations: Many[str] | None,
+        layouts: Many[str] | None,
+    ) -> Report:
         first, last = math.ceil(start / HOUR) * HOUR, math.floor(end / HOUR) * HOUR
         clean, split = [], set()
         for hour in range(first, last, HOUR):

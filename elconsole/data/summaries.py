@@ -27,7 +27,7 @@ HOUR = 3600
 # shift boundary at :15, :30 or :45 (Asia/Kolkata, Asia/Kathmandu) needs no raw read.
 QUARTER = 900
 QUARTERS = HOUR // QUARTER
-FORMAT = 2  # of the hour documents; one of another format is recomputed
+FORMAT = 3  # of the hour documents; one of another format is recomputed
 HOURS = "stats_hours"
 FIRSTS = "first_tests"
 STALE_S = 300.0  # a writer's mark older than this belongs to a writer that died

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,7 +215,9 @@ class Summary:
         return {
             "t": self.total.to_vector(),
             "y": {code: tally.to_vector() for code, tally in self.types.items()},
-            "h": [[*cell, n] for cell, n in self.heat.items() if n],
+            # Flat (code, fate, row, col, n, code, ...): one list, not one a cell, so
+            # a month of summaries makes few objects for the cyclic collector to walk.
+            "h": [x for cell, n in self.heat.items() if n for x in (*cell, n)],
         }
 
     @classmethod
@@ -224,7 +226,9 @@ class Summary:
         return cls(
             total=Tally.from_vector(doc["t"]),
             types={code: Tally.from_vector(v) for code, v in doc.get("y", {}).items()},
-            heat=Counter({(t, f, int(r), int(c)): int(n) for t, f, r, c, n in doc.get("h", [])}),
+            heat=Counter(
+                {(t, f, int(r), int(c)): int(n) for t, f, r, c, n in heat_cells(doc.get("h", []))}
+            ),
         )
 
 
@@ -353,11 +357,17 @@ def _add(sums: dict[Any, list[int]], key: Any, vector: Sequence[int]) -> None:
     sums[key] = list(vector) if held is None else [a + b for a, b in zip(held, vector, strict=True)]
 
 
-def _add_heat(heat: dict[str, Heat], layout: str, cells: Iterable[Sequence[Any]]) -> None:
-    if not cells:
+def heat_cells(flat: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """Yield (code, fate, row, col, count) from a summary's flat heat list."""
+    cells = iter(flat)
+    return zip(cells, cells, cells, cells, cells, strict=True)
+
+
+def _add_heat(heat: dict[str, Heat], layout: str, flat: Sequence[Any]) -> None:
+    if not flat:
         return
     counts = heat.setdefault(layout, Counter())
-    for code, fate, row, col, n in cells:
+    for code, fate, row, col, n in heat_cells(flat):
         counts[(code, fate, row, col)] += n
 
 
