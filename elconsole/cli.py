@@ -425,9 +425,10 @@ def _layouts(text: str) -> frozenset[str]:
     """Return layouts as "<cell_size> <cell_amount>"; "full-72" and "full:72" are read too."""
     layouts = frozenset(" ".join(re.split(r"[\s:_-]+", n)) for n in _names(text))
     allowed = {f"{size} {amount}" for size, amounts in LAYOUTS.items() for amount in amounts}
-    for layout in sorted(layouts - allowed):
+    unknown = sorted(layouts - allowed)
+    if unknown:
         shown = ", ".join(sorted(allowed))
-        raise argparse.ArgumentTypeError(f"{layout!r} is not a cell layout: one of {shown}")
+        raise argparse.ArgumentTypeError(f"{unknown[0]!r} is not a cell layout: one of {shown}")
     return layouts
 
 

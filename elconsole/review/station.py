@@ -5,9 +5,10 @@ Every function here may block (disk, store) and runs on the task runner's thread
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -141,18 +142,15 @@ class ReviewStation:
         When the judgment ahead of it is still on its way (the store is slow or
         paused), it is left in the spool for the next flush instead of waiting.
         """
-        if not _DELIVERING.acquire(timeout=LOCK_WAIT_S):
-            record = record or self.validator.validate(entry.record)
-            log.info("judgment of %s waits behind another one", record.barcode)
-            reason = "another judgment is still on its way to the store"
-            return Delivery(record, None, reason, entry.path, queued=True)
-        try:
+        record = record or self.validator.validate(entry.record)
+        with _delivery_turn() as ours:
+            if not ours:
+                log.info("judgment of %s waits behind another one", record.barcode)
+                reason = "another judgment is still on its way to the store"
+                return Delivery(record, None, reason, entry.path, queued=True)
             if not entry.path.exists():  # a flush took it from the spool and stored it
-                record = record or self.validator.validate(entry.record)
                 return Delivery(record, Outcome.STORED, "sent with the spool", entry.path)
             return self._deliver(entry, record)
-        finally:
-            _DELIVERING.release()
 
     def _deliver(self, entry: SpoolEntry, record: StationRecord | None = None) -> Delivery:
         record = record or self.validator.validate(entry.record)
@@ -174,17 +172,16 @@ class ReviewStation:
         for entry in self.spool.entries():
             if entry.path in skip:
                 continue
-            if not _DELIVERING.acquire(timeout=LOCK_WAIT_S):
-                break
-            try:
+            with _delivery_turn() as ours:
+                if not ours:
+                    break
                 if not entry.path.exists():  # a submission just sent it
                     continue
-                delivery = self._deliver(entry)
-            except RecordError as exc:
-                log.error("spooled judgment %s breaks a rule: %s", entry.path, exc)
-                continue
-            finally:
-                _DELIVERING.release()
+                try:
+                    delivery = self._deliver(entry)
+                except RecordError as exc:
+                    log.error("spooled judgment %s breaks a rule: %s", entry.path, exc)
+                    continue
             out.append(delivery)
             if delivery.outcome is None:
                 break
@@ -199,6 +196,17 @@ class ReviewStation:
             self._pending().remove(self._id_in(entry.pending_id))
         except StoreError as exc:
             log.warning("pending document of %s not removed: %s", entry.path.name, exc)
+
+
+@contextlib.contextmanager
+def _delivery_turn() -> Iterator[bool]:
+    """Take the one-at-a-time turn to the store, waiting LOCK_WAIT_S at most; yield if taken."""
+    taken = _DELIVERING.acquire(timeout=LOCK_WAIT_S)
+    try:
+        yield taken
+    finally:
+        if taken:
+            _DELIVERING.release()
 
 
 def _inbox_paths(item: ReviewItem | None) -> tuple[Path, ...]:
