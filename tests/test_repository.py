@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -274,6 +275,66 @@ def test_a_reader_never_sees_a_record_without_its_panel(any_repo: PanelRepositor
     assert any_repo.store(rec) is Outcome.STORED
     assert counts(any_repo)["panel"] == 1 and counts(any_repo)["defect"] == 4
     assert len(any_repo.lookup("PVHAND")[0].defects) == 4
+
+
+# -- ids -------------------------------------------------------------------------------
+
+
+def test_ids_begin_with_the_second_of_the_test() -> None:
+    # T = 1,772,496,000 s = 0x69a62480; 0.75 s later is the same second.
+    docs = build_documents(V.validate({**HAND, "create_time": T + 0.75}))
+    ids = [d["_id"] for name in COLLECTIONS if name != "el" for d in docs[name]]
+    assert len(ids) == 1 + 2 + 4 + 4
+    assert all(len(i) == 24 and i.startswith("0069a62480") for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert all(int(i, 16) >= 0 for i in ids)
+
+
+def test_later_tests_sort_after_earlier_ones() -> None:
+    seconds = [T + 86399, T, T + 1, T + 3600.5]
+    pids = [panel_id(V.validate(raw(f"PV{i}", t=t))) for i, t in enumerate(seconds)]
+    assert sorted(pids) == [pids[1], pids[2], pids[3], pids[0]]
+    assert pids[0].startswith("0069a775ff")
+
+
+def _as_schema_1(docs: dict[str, list[dict]], barcode: str, t: float) -> dict[str, list[dict]]:
+    """The documents as the hashed ids of schema 1 named them (panel id by hand)."""
+    text = "\x1f".join(["panel", barcode, "EL01", repr(t)])
+    old = hashlib.sha256(text.encode()).hexdigest()[:24]
+    new = docs["panel"][0]["_id"]
+    out = {name: [dict(d) for d in ds] for name, ds in docs.items()}
+    for name in ("defect", "panel_defect", "panel_status"):
+        for doc in out[name]:
+            doc["_id"] = "f" + doc["_id"][1:]  # any other id: schema 1 hashed them too
+            if doc.get("Panel_ID") == new:
+                doc["Panel_ID"] = old
+    links = {d["_id"]: "f" + d["_id"][1:] for d in docs["defect"]}
+    for doc in out["panel_defect"]:
+        doc["Defect_ID"] = links[doc["Defect_ID"]]
+    out["panel"][0].update({"_id": old, "schema": 1})
+    return out
+
+
+def test_a_test_stored_with_schema_1_ids_is_found_and_not_stored_again(
+    any_repo: PanelRepository,
+) -> None:
+    rec = V.validate(HAND)
+    for name, docs in _as_schema_1(build_documents(rec), "PVHAND", T).items():
+        any_repo.db[name].insert_many(docs)
+    fresh = PanelRepository(any_repo.db)  # a console that starts on this store
+    assert fresh.store_many([rec, V.validate(raw("PVNEW"))]) == [
+        Outcome.PRESENT,
+        Outcome.STORED,
+    ]
+    assert counts(fresh)["panel"] == 2
+    (test,) = fresh.lookup("PVHAND")
+    assert sorted((d.code, d.fate) for d in test.defects) == [
+        ("bc", "operator_added"),
+        ("cr", "ai_confirmed"),
+        ("cr", "ai_rejected"),
+        ("cs", "ai_rejected"),
+    ]
+    assert not test.damage
 
 
 def test_an_interrupted_store_is_completed_once(any_repo: PanelRepository) -> None:
