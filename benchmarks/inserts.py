@@ -1,11 +1,22 @@
-"""Import rate side by side: the embedded store against a plain nx-27017 server.
+"""Import rate side by side: today's embedded store against what it was built from.
 
-The embedded store runs nx-27017 with each insert command in one SQLite
-transaction (elconsole/data/embedded.py); the plain server stores every
-document in a transaction of its own. Both get the same records through the
-same repository, in alternating rounds, each on a fresh file.
+Every variant gets its own fresh store, and all of them are filled in lock
+step: each batch of 2,000 records goes to one store after the other, through
+the same repository (``store_many``), so they grow together under the same
+load. Printed: each variant's rate over every tenth of the records, and
+overall.
 
-    python benchmarks/inserts.py [--records 6000] [--rounds 3]
+- ``embedded``: the store as the console runs it (elconsole/data/embedded.py):
+  ids in time order, each insert command one SQLite transaction, neosqlite's
+  insert without its deep copy and JSON check, no debug text per command;
+- ``hashed-ids``: the same server, given the ids of schema 1 (a hash alone),
+  which go all over every index;
+- ``one-transaction``: hashed ids on a server with only the one-transaction
+  change (the embedded store of 2026-12-03);
+- ``plain``: hashed ids on nx-27017 as it ships (one transaction per document;
+  slow: run only when named in ``--variants``).
+
+    python benchmarks/inserts.py [--records 1000000] [--variants embedded,hashed-ids]
 """
 
 from __future__ import annotations
@@ -14,57 +25,89 @@ import argparse
 import contextlib
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from elconsole.data import repository
 from elconsole.data.stores import Store, StoreTarget, open_store
 from elconsole.domain.demo import STATIONS, make_record
 from elconsole.domain.records import StationRecord, Validator
 
 BATCH = 2000
 START = 1_700_000_000.0
+DEFAULT = ("embedded", "hashed-ids", "one-transaction")
+ONE_TRANSACTION = (
+    "import sys; from elconsole.data import embedded; "
+    "embedded._insert_batches_in_one_transaction(); "
+    "from nx_27017.nx_27017 import main; sys.argv = ['nx-27017', *sys.argv[1:]]; "
+    "sys.exit(main())"
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=6000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--records", type=int, default=300_000)
+    parser.add_argument("--variants", default=",".join(DEFAULT), help="comma-separated")
     args = parser.parse_args()
-    records = _records(args.records)
-    rates: dict[str, list[float]] = {"embedded": [], "plain": []}
-    for round_no in range(args.rounds):
-        for name, opener in (("embedded", _embedded), ("plain", _plain)):
-            with tempfile.TemporaryDirectory() as tmp, opener(Path(tmp)) as store:
-                rates[name].append(_import_rate(store, records))
-            print(f"round {round_no + 1}: {name:<8} {rates[name][-1]:7.0f} records/s", flush=True)
-    embedded, plain = (statistics.median(rates[k]) for k in ("embedded", "plain"))
-    print(f"\nmedians: embedded {embedded:.0f}, plain nx-27017 {plain:.0f} records/s")
-    print(f"embedded over plain: {embedded / plain:.2f}x")
+    names = args.variants.split(",")
+    step = max(BATCH, args.records // 10 // BATCH * BATCH)
+    spent = {name: 0.0 for name in names}
+    print(f"records {'':>10}" + "".join(f"{name:>17}" for name in names), flush=True)
+    with contextlib.ExitStack() as stack:
+        stores = {}
+        for name in names:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            stores[name] = stack.enter_context(OPENERS[name](folder))
+            stores[name].ping()
+            stores[name].repo.ensure_indexes()
+        for first in range(0, args.records, step):
+            batches = list(_batches(first, min(args.records, first + step)))
+            rates = []
+            for name in names:
+                took = sum(_timed_store(stores[name], b, name in HASHED) for b in batches)
+                spent[name] += took
+                rates.append((min(args.records, first + step) - first) / took)
+            label = f"{first:>9,}-{min(args.records, first + step):<9,}"
+            print(label + "".join(f"{rate:17.0f}" for rate in rates), flush=True)
+    print("overall  " + " " * 10 + "".join(f"{args.records / spent[n]:17.0f}" for n in names))
+    base = spent[names[0]]
+    for name in names[1:]:
+        print(f"{names[0]} over {name}: {spent[name] / base:.2f}x")
     return 0
 
 
-def _records(n: int) -> list[StationRecord]:
-    rng = random.Random(n)
+def _batches(first: int, end: int) -> Iterator[list[StationRecord]]:
+    rng = random.Random(first)
     validator = Validator()
     step = 86400.0 / 9000
-    return [
-        validator.validate(make_record(rng, f"PVI{i:09d}", STATIONS[i % 3], START + i * step))
-        for i in range(n)
-    ]
+    for start in range(first, end, BATCH):
+        yield [
+            validator.validate(make_record(rng, f"PVI{i:09d}", STATIONS[i % 3], START + i * step))
+            for i in range(start, min(end, start + BATCH))
+        ]
 
 
-def _import_rate(store: Store, records: list[StationRecord]) -> float:
-    store.ping()
-    store.repo.ensure_indexes()
-    began = time.perf_counter()
-    for first in range(0, len(records), BATCH):
-        store.repo.store_many(records[first : first + BATCH])
-    return len(records) / (time.perf_counter() - began)
+def _timed_store(store: Store, batch: list[StationRecord], hashed: bool) -> float:
+    with _hashed_ids() if hashed else contextlib.nullcontext():
+        began = time.perf_counter()
+        store.repo.store_many(batch)
+        return time.perf_counter() - began
+
+
+@contextlib.contextmanager
+def _hashed_ids() -> Iterator[None]:
+    """Give records the ids of schema 1 in this process while the block runs."""
+    saved = repository.panel_id, repository._child_id
+    repository.panel_id = repository.hashed_panel_id
+    repository._child_id = repository._hex_id
+    try:
+        yield
+    finally:
+        repository.panel_id, repository._child_id = saved
 
 
 @contextlib.contextmanager
@@ -74,11 +117,11 @@ def _embedded(folder: Path) -> Iterator[Store]:
 
 
 @contextlib.contextmanager
-def _plain(folder: Path) -> Iterator[Store]:
-    """Yield a store over nx-27017 as it ships, started by hand on a free port."""
+def _server(folder: Path, launch: list[str]) -> Iterator[Store]:
+    """Yield a store over an nx-27017 server started by hand on a free port."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "nx_27017.nx_27017", "--db", str(folder / "plain.db"),
+        *launch, "--db", str(folder / "server.db"),
         "--host", "127.0.0.1", "--port", str(port),
         "--log-file", str(folder / "nx.log"), "--pid-file", str(folder / "nx.pid"),
     ]  # fmt: skip
@@ -90,6 +133,15 @@ def _plain(folder: Path) -> Iterator[Store]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+OPENERS: dict[str, Callable[[Path], contextlib.AbstractContextManager[Store]]] = {
+    "embedded": _embedded,
+    "hashed-ids": _embedded,
+    "one-transaction": lambda folder: _server(folder, [sys.executable, "-c", ONE_TRANSACTION]),
+    "plain": lambda folder: _server(folder, [sys.executable, "-m", "nx_27017.nx_27017"]),
+}
+HASHED = {"hashed-ids", "one-transaction", "plain"}
 
 
 def _wait_until_up(store: Store) -> None:

@@ -337,6 +337,25 @@ def test_a_test_stored_with_schema_1_ids_is_found_and_not_stored_again(
     assert not test.damage
 
 
+def test_a_test_written_by_other_software_is_found_by_its_barcode(
+    any_repo: PanelRepository,
+) -> None:
+    rec = V.validate(HAND)
+    docs = build_documents(rec)
+    panel = docs["panel"][0]
+    for extra in ("schema", "summary", "ai_time", "gui_time", "operator"):
+        del panel[extra]
+    panel["_id"] = "65f0c0ffee00000000000001"  # its own id, not derived from the record
+    for doc in docs["panel_status"] + docs["panel_defect"]:
+        doc["Panel_ID"] = panel["_id"]
+    for name, items in docs.items():
+        any_repo.db[name].insert_many(items)
+    fresh = PanelRepository(any_repo.db)
+    later = V.validate(raw("PVHAND", t=T + 60))  # a retest: another test
+    assert fresh.store_many([rec, later]) == [Outcome.PRESENT, Outcome.STORED]
+    assert counts(fresh)["panel"] == 2
+
+
 def test_an_interrupted_store_is_completed_once(any_repo: PanelRepository) -> None:
     rec = V.validate(HAND)
     docs = build_documents(rec)
