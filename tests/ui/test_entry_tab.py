@@ -183,6 +183,7 @@ def test_entry_stores_exactly_the_expected_documents(
     created = panel["create_time"]
     assert before - 0.001 <= created <= panel["gui_time"] <= after  # ms kept
     pid = panel.pop("_id")
+    assert pid.startswith(f"{int(created):010x}")  # ids begin with the test's second
     assert panel == {
         "Barcode": "PV2406110001",
         "cell_type": "mono",
@@ -190,7 +191,7 @@ def test_entry_stores_exactly_the_expected_documents(
         "cell_amount": 120,
         "EL_no": "EL-07",
         "create_time": created,
-        "schema": 1,
+        "schema": 2,
         "summary": {
             "ai": "0",
             "op": "0",
