@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import math
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -90,3 +93,30 @@ def test_sections_are_logged_by_their_count() -> None:
     sections = _Sections([("body", {"insert": "panel"}), ("payload", {"documents": [{}] * 3})])
     assert f"{sections}" == "<2 sections>"
     assert [kind for kind, _ in sections] == ["body", "payload"]
+
+
+def test_the_server_process_gets_both_changes() -> None:
+    """What ``run_server_here`` installs, in a fresh interpreter as the server's."""
+    probe = (
+        "from elconsole.data.embedded import change_the_server; change_the_server(); "
+        "from nx_27017.handler import NeoSQLiteHandler as H; "
+        "from neosqlite.collection.query_helper.crud_operations import CRUDOperationsMixin as C; "
+        "print(C._internal_insert.__module__, H.handle_insert.__code__.co_filename)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[0] == "elconsole.data.embedded"
+    assert out[1].endswith("embedded.py")
+
+
+def test_the_library_lines_the_changes_stand_in_for_are_there() -> None:
+    """With new releases of nx-27017 or neosqlite, look again at embedded.py."""
+    from neosqlite.collection.query_helper.crud_operations import CRUDOperationsMixin
+    from nx_27017.handler import NeoSQLiteHandler
+
+    handler = inspect.getsource(NeoSQLiteHandler.handle_insert)
+    assert 'logger.debug(f"handle_insert sections: {sections}")' in handler
+    insert = inspect.getsource(CRUDOperationsMixin._internal_insert)
+    for line in ("deepcopy(document)", "_validate_json_document(json_str)", "(data, _id)"):
+        assert line in insert

@@ -40,14 +40,24 @@ def server_command(args: list[str]) -> list[str]:
 def run_server_here(args: list[str]) -> int:
     """Run nx-27017 in this process, quiet, ending when the console that started it ends."""
     logging.getLogger("nx_27017").setLevel(logging.WARNING)
-    _insert_batches_in_one_transaction()
-    _insert_logs_without_documents()
-    _insert_without_copies()
+    change_the_server()
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     from nx_27017.nx_27017 import main
 
     sys.argv = ["nx-27017", *args]
     return int(main() or 0)
+
+
+def change_the_server() -> None:
+    """Make this process's nx-27017 and neosqlite store inserts the embedded store's way.
+
+    For 30,000 records the server as shipped (with one transaction per
+    command) spent 8.4 s of CPU, 6.0 s without the debug text of every insert
+    and 5.3 s with the lean insert too (2 cores, one run).
+    """
+    _insert_batches_in_one_transaction()
+    _insert_logs_without_documents()
+    _insert_without_copies()
 
 
 def _insert_batches_in_one_transaction() -> None:
@@ -93,8 +103,8 @@ class _Sections(list):  # type: ignore[type-arg]
 def _insert_logs_without_documents() -> None:
     """Keep nx-27017 from writing out every inserted document for a debug message.
 
-    Its insert handler formats the whole command into a debug message before
-    the logger can drop it: a fifth of the server's time on an import.
+    Its insert handler formats the whole command, every document in it, into
+    a debug message before the logger drops it (see ``change_the_server``).
     """
     from nx_27017.handler import NeoSQLiteHandler
 
@@ -110,12 +120,12 @@ def _insert_logs_without_documents() -> None:
 
 
 def document_inserter() -> Callable[[Any, dict[str, Any]], Any]:
-    """Return a replacement of neosqlite's ``_internal_insert``, a third cheaper.
+    """Return a replacement of neosqlite's ``_internal_insert`` that stores the same row.
 
-    It stores the same row. What goes is a deep copy of each document (the
-    conversion of bytes copies it already), five imports on every call, and
-    asking SQLite whether ``json.dumps`` wrote valid JSON: it does whenever it
-    refuses NaN and infinities, which are refused as before.
+    What goes is a deep copy of each document (the conversion of bytes
+    copies it already), five imports on every call, and asking SQLite
+    whether ``json.dumps`` wrote valid JSON: it does whenever it refuses NaN
+    and infinities, which are refused as before.
     """
     from neosqlite.collection.json_helpers import neosqlite_json_dumps
     from neosqlite.collection.query_helper.utils import _convert_bytes_to_binary

@@ -89,11 +89,11 @@ class Outcome(enum.Enum):
 def panel_id(record: StationRecord) -> str:
     """Return the panel ``_id`` of a record, derived from its identity.
 
-    Like an ObjectId it begins with the test's second (ten hex digits), and
-    fourteen digits of a hash of the identity follow: new tests, and whatever
-    points to them, go to the end of each index. Hashed ids went all over
-    every index and slowed a million-test store's import to about 60 % of
-    its rate on an empty store.
+    It begins, as an ObjectId does, with a second: the test's, in ten hex
+    digits (to reach the year 9998), and fourteen digits of a hash of the
+    identity follow. New tests, and whatever points to them, thus go to the
+    end of each index; hashed ids went all over every index and slowed a
+    million-test store's import to about 60 % of its rate on an empty store.
     """
     return _second(record.create_time) + hashed_panel_id(record)[:14]
 
@@ -209,8 +209,12 @@ class PanelRepository:
         return found
 
     def _older_panels(self) -> _Older:
-        """Which panels not written by this schema are stored (two indexed queries)."""
-        if self._older is None:
+        """Which panels that this schema's ids would miss are stored.
+
+        Asked again until both kinds are found (two indexed queries): other
+        software, or a console of schema 1, may write to the store meanwhile.
+        """
+        if self._older is None or not (self._older.foreign and self._older.hashed):
             foreign = self.db.panel.find_one({"schema": {"$exists": False}}, {"_id": 1})
             hashed = self.db.panel.find_one({"schema": 1}, {"_id": 1})
             self._older = _Older(foreign=foreign is not None, hashed=hashed is not None)
