@@ -33,7 +33,7 @@ from elconsole.domain.stats import BREAKDOWNS, Tally
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # records per store_many: 500 made `import` about 12 % slower
 CANDIDATES = 20  # barcodes listed when a lookup matches none exactly
 FIELD_SHOWN = 80
 COMMANDS = ("import", "lookup", "stats", "demo", "import-legacy")
@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", parents=[common], help="store station records from files")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--batch",
+        type=_positive,
+        default=BATCH,
+        metavar="N",
+        help=f"records stored at a time (default: {BATCH})",
+    )
 
     p = sub.add_parser("lookup", parents=[common], help="every EL test of a barcode")
     p.add_argument("barcode")
@@ -129,7 +136,8 @@ def cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     """
     progress = _Progress()
     try:
-        _import_entries(store, _entries(args.files, progress.counts, out), progress, out)
+        entries = _entries(args.files, progress.counts, out)
+        _import_entries(store, entries, progress, out, args.batch)
     except StoreError as exc:
         _print_counts(progress.counts, out, " (interrupted)")
         raise type(exc)(f"{exc}; {progress.resume_note()}") from exc
@@ -161,7 +169,7 @@ class _Progress:
 
 
 def _import_entries(
-    store: Store, entries: Iterable[Entry], progress: _Progress, out: TextIO
+    store: Store, entries: Iterable[Entry], progress: _Progress, out: TextIO, size: int
 ) -> None:
     validator = Validator()
     for entry in entries:
@@ -170,7 +178,7 @@ def _import_entries(
         record = _validated(validator, entry, progress.counts, out)
         if record is not None:
             progress.batch.append(record)
-        if len(progress.batch) >= BATCH:
+        if len(progress.batch) >= size:
             _store_batch(store, progress.batch, progress.counts)
             progress.pending_from = None
     _store_batch(store, progress.batch, progress.counts)
@@ -433,7 +441,10 @@ def _layouts(text: str) -> frozenset[str]:
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value

@@ -588,6 +588,7 @@ class _FailingRepo:
     def __init__(self, good: int) -> None:
         self.good = good
         self.stored: list[str] = []
+        self.sizes: list[int] = []
 
     def store_many(self, records: list) -> list:
         from elconsole.data.errors import StoreUnavailable
@@ -596,6 +597,7 @@ class _FailingRepo:
         if self.good == 0:
             raise StoreUnavailable("the store cannot be reached (connection closed)")
         self.good -= 1
+        self.sizes.append(len(records))
         self.stored.extend(r.barcode for r in records)
         return [Outcome.STORED] * len(records)
 
@@ -608,7 +610,7 @@ def test_an_import_cut_short_says_what_was_stored_and_how_to_finish(tmp_path: Pa
     lines = [raw(f"CUT{i:05d}", T + i) for i in range(1200)]
     path = write_jsonl(tmp_path / "cut.jsonl", lines[:3] + [{"barcode": 5}] + lines[3:])
     repo = _FailingRepo(good=2)  # two batches of 500, then the store goes
-    args = cli.build_parser().parse_args(["import", str(path)])
+    args = cli.build_parser().parse_args(["import", "--batch", "500", str(path)])
     out = io.StringIO()
     with pytest.raises(StoreUnavailable) as info:
         cli.cmd_import(SimpleNamespace(repo=repo, server=None), args, out)  # type: ignore[arg-type]
@@ -621,6 +623,17 @@ def test_an_import_cut_short_says_what_was_stored_and_how_to_finish(tmp_path: Pa
     assert f"every valid record before {path}:1002 is stored" in message
     assert "1000 stored by this run" in message
     assert "running the same import again finishes the job" in message
+
+
+def test_import_stores_in_batches_of_2000_unless_told(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    path = write_jsonl(tmp_path / "b.jsonl", [raw(f"B{i:05d}", T + i) for i in range(4500)])
+    for given, sizes in (([], [2000, 2000, 500]), (["--batch", "1500"], [1500] * 3)):
+        repo = _FailingRepo(good=99)
+        args = cli.build_parser().parse_args(["import", *given, str(path)])
+        cli.cmd_import(SimpleNamespace(repo=repo, server=None), args, io.StringIO())  # type: ignore[arg-type]
+        assert repo.sizes == sizes
 
 
 def test_lookup_of_bytes_that_are_not_text(store: str, capsys: pytest.CaptureFixture) -> None:

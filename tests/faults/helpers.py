@@ -245,7 +245,9 @@ RESUME = re.compile(r"every valid record before (.+):(\d+) is stored")
 
 
 def start_import(store: str, *files: Path) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "elconsole", "import", "--store", store, *map(str, files)]
+    # Small batches: the faults strike mid-import, after some batches are confirmed.
+    cmd = [sys.executable, "-m", "elconsole", "import", "--store", store, "--batch", "500"]
+    cmd += map(str, files)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
