@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_layouts,
         default=None,
         metavar="LAYOUT",
-        help='only these cell layouts, e.g. "full 72,half-144"',
+        help='only these cell layouts, e.g. "full 72,half 144"',
     )
     p.add_argument("--json", action="store_true")
 
