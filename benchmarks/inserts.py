@@ -12,7 +12,7 @@ overall.
 - ``hashed-ids``: the same server, given the ids of schema 1 (a hash alone),
   which go all over every index;
 - ``one-transaction``: hashed ids on a server with only the one-transaction
-  change (the embedded store of 2026-12-03);
+  change (the embedded store before the insert and id changes);
 - ``plain``: hashed ids on nx-27017 as it ships (one transaction per document;
   slow: run only when named in ``--variants``).
 
@@ -103,7 +103,7 @@ def _hashed_ids() -> Iterator[None]:
     """Give records the ids of schema 1 in this process while the block runs."""
     saved = repository.panel_id, repository._child_id
     repository.panel_id = repository.hashed_panel_id
-    repository._child_id = repository._hex_id
+    repository._child_id = lambda pid, *parts: repository._hex_id(pid, *parts)
     try:
         yield
     finally:

@@ -10,9 +10,10 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # The user's own log, settings, review spool and default store stay out of the
-# tests' reach, also in the console processes that tests start.
+# tests' reach, also in the console processes that tests start (XDG folders:
+# Linux, where the tests run).
 _HOME = tempfile.mkdtemp(prefix="elconsole-tests-")
-for _name in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+for _name in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
     os.environ[_name] = os.path.join(_HOME, _name.lower())
 atexit.register(shutil.rmtree, _HOME, True)
 

@@ -95,19 +95,25 @@ def test_sections_are_logged_by_their_count() -> None:
     assert [kind for kind, _ in sections] == ["body", "payload"]
 
 
-def test_the_server_process_gets_both_changes() -> None:
+def test_the_server_process_gets_all_three_changes() -> None:
     """What ``run_server_here`` installs, in a fresh interpreter as the server's."""
     probe = (
         "from elconsole.data.embedded import change_the_server; change_the_server(); "
         "from nx_27017.handler import NeoSQLiteHandler as H; "
         "from neosqlite.collection.query_helper.crud_operations import CRUDOperationsMixin as C; "
-        "print(C._internal_insert.__module__, H.handle_insert.__code__.co_filename)"
+        "h = H.handle_insert; "
+        "print(C._internal_insert.__qualname__, h.__code__.co_qualname, "
+        "h.__wrapped__.__code__.co_qualname, h.__wrapped__.__wrapped__.__module__)"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out[0] == "elconsole.data.embedded"
-    assert out[1].endswith("embedded.py")
+    assert out == [
+        "document_inserter.<locals>.insert",
+        "_insert_logs_without_documents.<locals>.brief",
+        "_insert_batches_in_one_transaction.<locals>.batched",
+        "nx_27017.handler",
+    ]
 
 
 def test_the_library_lines_the_changes_stand_in_for_are_there() -> None:

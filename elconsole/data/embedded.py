@@ -93,7 +93,7 @@ def _insert_batches_in_one_transaction() -> None:
     NeoSQLiteHandler.handle_insert = batched
 
 
-class _Sections(list):  # type: ignore[type-arg]
+class _Sections(list[Any]):
     """An insert command's sections, which a log message names by their count only."""
 
     def __repr__(self) -> str:

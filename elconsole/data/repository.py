@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # 2: ids in time order; 1: hashed ids. Panels of both carry a summary.
 SCHEMA = 2
-OURS = (1, 2)
+OURS = (1, SCHEMA)
 CHUNK = 500
 RAW_BATCH = 1000  # panels per reply: decoding a reply holds the GIL (the window waits)
 FEW = 16
@@ -90,8 +90,8 @@ def panel_id(record: StationRecord) -> str:
     """Return the panel ``_id`` of a record, derived from its identity.
 
     It begins, as an ObjectId does, with a second: the test's, in ten hex
-    digits (to reach the year 9998), and fourteen digits of a hash of the
-    identity follow. New tests, and whatever points to them, thus go to the
+    digits, and fourteen digits of a hash of the identity follow (24 in all,
+    like the ids of schema 1). New tests, and whatever points to them, thus go to the
     end of each index; hashed ids went all over every index and slowed a
     million-test store's import to about 60 % of its rate on an empty store.
     """
