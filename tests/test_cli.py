@@ -632,7 +632,8 @@ def test_import_stores_in_batches_of_2000_unless_told(tmp_path: Path) -> None:
     for given, sizes in (([], [2000, 2000, 500]), (["--batch", "1500"], [1500] * 3)):
         repo = _FailingRepo(good=99)
         args = cli.build_parser().parse_args(["import", *given, str(path)])
-        cli.cmd_import(SimpleNamespace(repo=repo, server=None), args, io.StringIO())  # type: ignore[arg-type]
+        store = SimpleNamespace(repo=repo, server=None)
+        cli.cmd_import(store, args, io.StringIO())  # type: ignore[arg-type]
         assert repo.sizes == sizes
 
 

@@ -91,9 +91,10 @@ def panel_id(record: StationRecord) -> str:
 
     It begins, as an ObjectId does, with a second: the test's, in ten hex
     digits, and fourteen digits of a hash of the identity follow (24 in all,
-    like the ids of schema 1). New tests, and whatever points to them, thus go to the
-    end of each index; hashed ids went all over every index and slowed a
-    million-test store's import to about 60 % of its rate on an empty store.
+    like the ids of schema 1). New tests, and whatever points to them, thus
+    go to the end of each index; hashed ids went all over every index and
+    slowed a million-test store's import to about 60 % of its rate on an
+    empty store.
     """
     return _second(record.create_time) + hashed_panel_id(record)[:14]
 
