@@ -16,16 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from elconsole.data.stores import ENV_VAR, check_uri, redact
+from elconsole.data.stores import ENV_VAR, QT_TRANSLATE_NOOP, check_uri, redact
 from elconsole.domain.defect_types import DEFAULT_DEFECT_TYPES, DefectType
 from elconsole.domain.plantclock import DEFAULT_SHIFTS, Shift
 
 log = logging.getLogger(__name__)
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate finds
-    """Mark ``text`` for translation in ``context`` without needing Qt here."""
-    return text
 
 
 CONTEXT = "Settings"

@@ -74,22 +74,6 @@ def test_valid_values_are_saved_and_announced(qtbot: QtBot, tmp_path: Path) -> N
     assert st.load(path) == chosen
 
 
-def test_unreachable_store_is_told_within_two_seconds_without_its_password(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    dialog = _dialog(qtbot, tmp_path / "settings.json")
-    dialog.store_edit.setText("mongodb://op:hunter2@127.0.0.1:1/plant")
-    began = time.monotonic()
-    dialog.test_button.click()
-    assert time.monotonic() - began < 0.3  # the GUI thread did not wait
-
-    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=3000)
-    assert time.monotonic() - began < 2.6
-    text = dialog.test_result.text()
-    assert text.startswith("The store does not answer")
-    assert "hunter2" not in text
-
-
 def test_a_new_embedded_file_is_announced_not_created(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, tmp_path / "settings.json")
     store = tmp_path / "line3" / "line3.db"
@@ -136,13 +120,15 @@ def test_a_malformed_store_uri_is_refused_before_saving(qtbot: QtBot, tmp_path: 
     assert dialog.pages.currentIndex() == 0
 
 
-def test_an_unreachable_store_is_answered_before_two_seconds_with_its_reason(
+def test_an_unreachable_store_is_answered_before_two_seconds_with_its_reason_not_password(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, tmp_path / "settings.json")
     dialog.store_edit.setText("mongodb://op:hunter2@127.0.0.1:1/plant")
     began = time.monotonic()
     dialog.test_button.click()
+    assert time.monotonic() - began < 0.3  # the GUI thread did not wait
+
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=3000)
     assert time.monotonic() - began < 2.0
     text = dialog.test_result.text()
